@@ -1,0 +1,51 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test install messages bench clean browser
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(PIP) install --quiet -e ".[test]"
+	touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+
+# Headless Chromium for the browser tests: installed from Debian's packages when missing.
+browser:
+	@./.ci/ensure-chromium
+
+test: $(TEST_STAMP) browser
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+# Regenerate the translation catalogues after changing user-facing strings, then translate.
+messages: $(STAMP)
+	$(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: $(TEST_STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from catalogue.models import Action, ActionField
+
+
+class ActionFieldInline(admin.TabularInline):
+    model = ActionField
+    extra = 0
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "family", "position", "is_grant"]
+    list_filter = ["family", "is_grant", "fields__field"]
+    search_fields = ["slug"]
+    ordering = ["position"]
+    inlines = [ActionFieldInline]

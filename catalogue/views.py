@@ -1,0 +1,30 @@
+from itertools import groupby
+
+from django.shortcuts import get_object_or_404, render
+
+from catalogue.filters import ActionFilter
+from catalogue.models import Action, Family
+
+
+def action_list(request):
+    filterset = ActionFilter(
+        request.GET, queryset=Action.objects.with_fields().order_by("position")
+    )
+    valid = filterset.is_valid()
+    actions = list(filterset.qs) if valid else []
+    labels = dict(Family.choices)
+    families = [
+        {"code": code, "label": labels[code], "actions": list(items)}
+        for code, items in groupby(actions, key=lambda action: action.family)
+    ]
+    return render(
+        request,
+        "catalogue/action_list.html",
+        {"filter": filterset, "families": families, "count": len(actions)},
+        status=200 if valid else 400,
+    )
+
+
+def action_detail(request, slug: str):
+    action = get_object_or_404(Action.objects.with_fields(), slug=slug)
+    return render(request, "catalogue/action_detail.html", {"action": action})

@@ -1,0 +1,28 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from events.models import Invitation
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_invitation_email(invitation_id: int, token: str) -> None:
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(pk=invitation_id, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        return
+    language = invitation.invited_by.preferred_language if invitation.invited_by else None
+    with translation.override(language or settings.LANGUAGE_CODE):
+        context = {
+            "invitation": invitation,
+            "url": settings.SITE_URL + reverse("events:accept_invitation", args=[token]),
+        }
+        subject = render_to_string("emails/invitation_subject.txt", context).strip()
+        body = render_to_string("emails/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])

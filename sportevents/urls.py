@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from sportevents import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("catalogue/", include("catalogue.urls")),
+    path("", include("events.urls")),
+    path("api/v1/", include("sportevents.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "sportevents.views.bad_request"
+handler403 = "sportevents.views.permission_denied"
+handler404 = "sportevents.views.page_not_found"
+handler500 = "sportevents.views.server_error"

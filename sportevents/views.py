@@ -1,0 +1,56 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from catalogue.models import Action
+from events.models import Organisation
+
+
+def home(request):
+    sport_events = Action.objects.filter(slug=Action.SPORT_EVENTS_SLUG).first()
+    return render(
+        request,
+        "home.html",
+        {
+            "sport_events": sport_events,
+            "action_count": Action.objects.count(),
+            "partner_count": Organisation.objects.looking_for_partners().count(),
+        },
+    )
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error(request, status: int, code: str, title: str, message: str):
+    if _wants_json(request):
+        return JsonResponse({"detail": message, "code": code}, status=status)
+    return render(request, "error.html", {"title": title, "message": message}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(
+        request, 400, "bad_request", _("Bad request"), _("The request could not be understood.")
+    )
+
+
+def permission_denied(request, exception=None):
+    detail = str(exception) if exception and str(exception) else _("You may not see this page.")
+    return _error(request, 403, "permission_denied", _("Not allowed"), detail)
+
+
+def page_not_found(request, exception=None):
+    return _error(
+        request, 404, "not_found", _("Page not found"), _("There is no page at this address.")
+    )
+
+
+def server_error(request):
+    return _error(
+        request,
+        500,
+        "server_error",
+        _("Error"),
+        _("Something went wrong on our side. Please try again."),
+    )

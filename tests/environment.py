@@ -1,0 +1,16 @@
+"""Environment for the test run, loaded as a pytest plugin before Django reads its settings.
+
+Tests run with DEBUG off, as production does; only what a test client cannot do (HTTPS) is relaxed.
+Values already in the environment (DATABASE_URL, REDIS_URL from .ci/run) are kept.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+os.environ.setdefault("API_THROTTLE_ANON", "100000/min")
+os.environ.setdefault("API_THROTTLE_USER", "100000/min")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls there are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
