@@ -6,7 +6,7 @@ from accounts.models import User
 
 
 class MembershipBriefSerializer(serializers.Serializer):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.CharField(source="organisation.slug", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     role = serializers.CharField(read_only=True)
 

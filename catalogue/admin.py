@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from catalogue.models import Action, ActionField
 
@@ -10,6 +11,7 @@ class ActionFieldInline(admin.TabularInline):
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["__str__", "family", "position", "is_grant"]
     list_filter = ["family", "is_grant", "fields__field"]
     search_fields = ["slug"]

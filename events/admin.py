@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from events.models import Invitation, Membership, Organisation, OrganisationSport
 
@@ -16,6 +17,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "country", "kind", "looking_for_partners", "created_at"]
     list_filter = ["kind", "looking_for_partners", "country"]
     search_fields = ["name", "slug"]

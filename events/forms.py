@@ -7,6 +7,7 @@ from events.sports import Sport
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     sports = forms.MultipleChoiceField(
         label=_("Sports"),
         choices=Sport.choices,

@@ -1,0 +1,40 @@
+import pytest
+from rest_framework.test import APIClient
+
+from catalogue.loading import load_actions
+from catalogue.models import Action, ActionField
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def catalogue(db):
+    """The action catalogue. Its data migration's rows vanish after a transactional test."""
+    if not Action.objects.exists():
+        load_actions(Action, ActionField)
+    return Action.objects.all()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def admin_membership(organisation):
+    return MembershipFactory(organisation=organisation, role="admin")
+
+
+@pytest.fixture
+def api():
+    return APIClient()
