@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test install messages bench clean browser
+.PHONY: run test install messages clean browser
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -43,9 +43,6 @@ test: $(TEST_STAMP) browser
 messages: $(STAMP)
 	$(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv
-
-bench: $(TEST_STAMP)
-	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache
