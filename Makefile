@@ -41,8 +41,8 @@ test: $(TEST_STAMP) browser
 
 # Regenerate the translation catalogues after changing user-facing strings, then translate.
 messages: $(STAMP)
-	$(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=node_modules
-	$(PY) manage.py compilemessages --ignore=.venv
+	DEBUG=$${DEBUG:-1} $(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests
+	DEBUG=$${DEBUG:-1} $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache

@@ -57,8 +57,8 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("What kind of partners and projects you are looking for."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("date created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("date updated"), auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -117,7 +117,7 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
-    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date joined"), auto_now_add=True)
 
     class Meta:
         ordering = ["organisation", "user__email"]
@@ -150,9 +150,9 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(_("sent"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires"))
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("date sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expiry date"))
+    accepted_at = models.DateTimeField(_("date accepted"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.models import User
 from events.models import Invitation
 
 
@@ -17,7 +18,10 @@ def send_invitation_email(invitation_id: int, token: str) -> None:
     )
     if invitation is None:
         return
-    language = invitation.invited_by.preferred_language if invitation.invited_by else None
+    # The invited person's language when they have an account, else the inviter's.
+    invitee = User.objects.filter(email=invitation.email).only("preferred_language").first()
+    inviter = invitation.invited_by
+    language = (invitee or inviter).preferred_language if (invitee or inviter) else None
     with translation.override(language or settings.LANGUAGE_CODE):
         context = {
             "invitation": invitation,

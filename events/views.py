@@ -50,7 +50,8 @@ def organisation_create(request):
         organisation = services.create_organisation(creator=request.user, **form.cleaned_data)
         messages.success(
             request,
-            _("%(name)s is created. You are its administrator.") % {"name": organisation.name},
+            _("%(name)s has been created. You are its administrator.")
+            % {"name": organisation.name},
         )
         return redirect(organisation)
     return render(
@@ -124,7 +125,9 @@ def membership_change(request, slug: str, pk: int):
             messages.success(request, _("%(name)s is no longer a member.") % {"name": target.user})
         else:
             services.change_member_role(target, by=request.user, role=request.POST.get("role", ""))
-            messages.success(request, _("The role of %(name)s is changed.") % {"name": target.user})
+            messages.success(
+                request, _("The role of %(name)s has been changed.") % {"name": target.user}
+            )
     except Forbidden as error:
         raise PermissionDenied(error.message) from error
     except DomainError as error:
