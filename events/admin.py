@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.db import models
 
-from events.models import Invitation, Membership, Organisation, OrganisationSport
+from events.models import (
+    Event,
+    EventPartner,
+    EventSport,
+    Invitation,
+    Membership,
+    Milestone,
+    Organisation,
+    OrganisationSport,
+    Session,
+    Sponsorship,
+)
 
 
 class OrganisationSportInline(admin.TabularInline):
@@ -39,3 +50,46 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email", "organisation__name"]
     readonly_fields = ["token_hash"]
+
+
+class EventSportInline(admin.TabularInline):
+    model = EventSport
+    extra = 0
+
+
+class EventPartnerInline(admin.TabularInline):
+    model = EventPartner
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class SponsorshipInline(admin.TabularInline):
+    model = Sponsorship
+    extra = 0
+    autocomplete_fields = ["sponsor"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "lead", "status", "starts_on", "ends_on", "objective"]
+    list_filter = ["status", "objective", "action"]
+    search_fields = ["slug", "search_text", "lead__name"]
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ["lead"]
+    inlines = [EventSportInline, EventPartnerInline, SponsorshipInline]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "event", "venue", "kind", "starts_at", "ends_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "event__slug", "venue__name"]
+    list_select_related = ["event", "venue"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "event", "phase", "due_on", "done_on", "owner"]
+    list_filter = ["phase"]
+    search_fields = ["title", "event__slug"]
+    list_select_related = ["event", "owner__organisation"]

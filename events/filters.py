@@ -1,9 +1,12 @@
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from events.models import Organisation, OrganisationKind
+from events.models import Event, EventStatus, Objective, Organisation, OrganisationKind
 from events.sports import Sport
+from venues.models import Feature
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -30,3 +33,58 @@ class OrganisationFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields = ["q", "country", "kind", "sport", "looking_for_partners"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class EventFilter(django_filters.FilterSet):
+    """The event list's filters, shared by the public page and the API."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=countries, method="in_country", empty_label=_("All countries")
+    )
+    sport = django_filters.ChoiceFilter(
+        label=_("Sport"),
+        choices=Sport.choices,
+        field_name="sports__sport",
+        empty_label=_("All sports"),
+    )
+    objective = django_filters.ChoiceFilter(
+        label=_("Objective"), choices=Objective.choices, empty_label=_("All objectives")
+    )
+    feature = django_filters.ChoiceFilter(
+        label=_("Accessibility"),
+        choices=Feature.choices,
+        field_name="sessions__venue__features__feature",
+        empty_label=_("Any accessibility"),
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="ends_on", lookup_expr="gte", widget=DateInput
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Until"), field_name="starts_on", lookup_expr="lte", widget=DateInput
+    )
+    organisation = django_filters.CharFilter(
+        label=_("Organisation"), field_name="partners__organisation__slug"
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=EventStatus.choices)
+
+    class Meta:
+        model = Event
+        fields = ["q", "country", "sport", "objective", "feature", "date_from", "date_to"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(search_text__contains=value.casefold())
+
+    def in_country(self, queryset, name, value):
+        # Where it takes place, or where one of its organisations comes from.
+        return queryset.filter(
+            Q(sessions__venue__country=value) | Q(partners__organisation__country=value)
+        )
+
+    def filter_queryset(self, queryset):
+        # Filters across to-many relations would repeat an event once per matching row.
+        return super().filter_queryset(queryset).distinct()

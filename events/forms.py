@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Organisation, Role
-from events.services import ORGANISATION_FIELDS
+from events.services.organisations import ORGANISATION_FIELDS
 from events.sports import Sport
 
 

@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from events.sports import Sport
+from sportevents.i18n import pick
 
 
 class OrganisationKind(models.TextChoices):
@@ -182,3 +184,316 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class Objective(models.TextChoices):
+    """The one main objective of a not-for-profit sport event (Programme Guide)."""
+
+    VOLUNTEERING = "volunteering", _("Volunteering in sport")
+    SOCIAL_INCLUSION = "social-inclusion", _("Social inclusion through sport")
+    EQUALITY = "equality", _("Fighting discrimination, incl. gender equality")
+    HEALTHY_LIFESTYLES = "healthy-lifestyles", _("Healthy lifestyles for all")
+
+
+class TargetGroup(models.TextChoices):
+    CHILDREN = "children", _("Children")
+    YOUNG_PEOPLE = "young-people", _("Young people")
+    ADULTS = "adults", _("Adults")
+    OLDER_PEOPLE = "older-people", _("Older people")
+    DISABILITIES = "disabilities", _("People with disabilities")
+    FEWER_OPPORTUNITIES = "fewer-opportunities", _("People with fewer opportunities")
+    WOMEN_AND_GIRLS = "women-and-girls", _("Women and girls")
+    VOLUNTEERS = "volunteers", _("Volunteers")
+    COACHES = "coaches", _("Coaches and staff")
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.COMPLETED, EventStatus.CANCELLED)
+
+
+class EventFormat(models.TextChoices):
+    """Formats of the Programme Guide, derived from an event's partners and venues."""
+
+    EUROPEAN_WIDE = "european-wide", _("One European-wide event")
+    LOCAL_TYPE_I = "local-type-1", _("European local events, type I")
+    LOCAL_TYPE_II = "local-type-2", _("European local events, type II")
+    LOCAL = "local", _("Local event in one country")
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def published(self):
+        return self.filter(status=EventStatus.PUBLISHED)
+
+    def of_member(self, user):
+        """Events whose lead or partner organisations the user belongs to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(partners__organisation__memberships__user=user).distinct()
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.public()
+        member_ids = self.of_member(user).values("pk")
+        return self.filter(Q(status__in=PUBLIC_STATUSES) | Q(pk__in=member_ids))
+
+    def upcoming(self, today=None):
+        return self.filter(ends_on__gte=today or timezone.localdate())
+
+    def for_listing(self):
+        return self.select_related("lead", "action").prefetch_related("sports")
+
+
+class Event(models.Model):
+    action = models.ForeignKey(
+        "catalogue.Action",
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("funding action"),
+    )
+    lead = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_events",
+        verbose_name=_("lead organisation"),
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title_i18n = models.JSONField(_("title"), default=dict)
+    description_i18n = models.JSONField(_("description"), default=dict, blank=True)
+    default_language = models.CharField(
+        _("default language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    # Titles and descriptions in every language, case-folded, for the search box.
+    search_text = models.TextField(editable=False, default="")
+    objective = models.CharField(_("main objective"), max_length=32, choices=Objective.choices)
+    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    published_at = models.DateTimeField(_("date published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("date created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("date updated"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "slug"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["status", "starts_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="event_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=EventStatus.CANCELLED) | ~Q(cancellation_reason=""),
+                name="cancelled_event_has_a_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:event", args=[self.slug])
+
+    @property
+    def title(self) -> str:
+        return pick(self.title_i18n, fallback=self.default_language)
+
+    @property
+    def description(self) -> str:
+        return pick(self.description_i18n, fallback=self.default_language)
+
+    @property
+    def sport_codes(self) -> list[str]:
+        return [link.sport for link in self.sports.all()]
+
+    @property
+    def sport_labels(self) -> list[str]:
+        return [link.get_sport_display() for link in self.sports.all()]
+
+    @property
+    def target_group_labels(self) -> list[str]:
+        labels = dict(TargetGroup.choices)
+        return [labels.get(code, code) for code in self.target_groups]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+
+class EventSport(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sports")
+    sport = models.CharField(_("sport"), max_length=32, choices=Sport.choices)
+
+    class Meta:
+        ordering = ["event", "sport"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "sport"], name="unique_sport_per_event")
+        ]
+
+    def __str__(self):
+        return self.get_sport_display()
+
+
+class PartnerRole(models.TextChoices):
+    LEAD = "lead", _("Lead organisation")
+    PARTNER = "partner", _("Partner")
+    ASSOCIATE = "associate", _("Associate partner")
+
+
+class EventPartner(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partnerships"
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=PartnerRole.choices, default=PartnerRole.PARTNER
+    )
+    responsibilities = models.TextField(_("responsibilities"), blank=True)
+
+    class Meta:
+        ordering = ["event", "role", "organisation__name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organisation"], name="organisation_once_per_event"
+            ),
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(role="lead"), name="one_lead_per_event"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    @property
+    def country(self):
+        return self.organisation.country
+
+
+class SessionKind(models.TextChoices):
+    COMPETITION = "competition", _("Competition")
+    TRAINING = "training", _("Training")
+    WORKSHOP = "workshop", _("Workshop")
+    SIDE_EVENT = "side-event", _("Side event")
+    VOLUNTEER_TRAINING = "volunteer-training", _("Volunteer training")
+    CEREMONY = "ceremony", _("Ceremony")
+
+
+class Session(models.Model):
+    """A programme item at a venue. Times are stored in UTC and shown in the venue's zone."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    venue = models.ForeignKey(
+        "venues.Venue", on_delete=models.PROTECT, related_name="sessions", verbose_name=_("venue")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=SessionKind.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    created_at = models.DateTimeField(_("date created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("date updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        indexes = [models.Index(fields=["venue", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
+                name="session_capacity_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def zone(self):
+        return ZoneInfo(self.venue.timezone)
+
+    @property
+    def local_start(self):
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def local_end(self):
+        return self.ends_at.astimezone(self.zone)
+
+
+class Phase(models.TextChoices):
+    PREPARATION = "preparation", _("Preparation")
+    ORGANISATION = "organisation", _("Organisation")
+    FOLLOW_UP = "follow-up", _("Follow-up")
+
+
+class Milestone(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="milestones")
+    phase = models.CharField(_("phase"), max_length=16, choices=Phase.choices)
+    title = models.CharField(_("title"), max_length=200)
+    due_on = models.DateField(_("due date"))
+    owner = models.ForeignKey(
+        EventPartner,
+        on_delete=models.PROTECT,
+        related_name="milestones",
+        verbose_name=_("owning partner"),
+    )
+    done_on = models.DateField(_("date done"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self):
+        return self.title
+
+    def is_overdue(self, today=None) -> bool:
+        return self.done_on is None and self.due_on < (today or timezone.localdate())
+
+
+class SponsorTier(models.TextChoices):
+    MAIN = "main", _("Main sponsor")
+    SPONSOR = "sponsor", _("Sponsor")
+    SUPPORTER = "supporter", _("Supporter")
+    IN_KIND = "in-kind", _("In-kind partner")
+
+
+class Sponsorship(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sponsorships")
+    sponsor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sponsorships")
+    tier = models.CharField(
+        _("tier"), max_length=16, choices=SponsorTier.choices, default=SponsorTier.SPONSOR
+    )
+    created_at = models.DateTimeField(_("date created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "tier", "sponsor__name"]
+        verbose_name = _("sponsorship")
+        verbose_name_plural = _("sponsorships")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "sponsor"], name="sponsor_once_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.sponsor} – {self.event}"

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.models import User
 from events import services as event_services
-from events.models import Membership, Organisation, OrganisationKind, Role
+from events.models import Organisation, OrganisationKind
 
 DEMO_PASSWORD = "sportevents-demo"
 
@@ -149,11 +149,4 @@ def seed_demo() -> list[DemoLogin]:
             description=interests,
             website="",
         )
-    lead = Organisation.objects.get(name="Istanbul Sport for All Association")
-    # The partner organiser also helps plan in the lead organisation.
-    Membership.objects.get_or_create(
-        organisation=lead,
-        user=users["partner@demo.sportevents.eu"],
-        defaults={"role": Role.ORGANISER},
-    )
     return LOGINS

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from events.models import Invitation, Membership, Organisation, OrganisationSport, Role, hash_token
+from events.models import Invitation, Membership, Organisation, Role, hash_token
 from events.tasks import send_invitation_email
+from sportevents.choices import replace_choices
 from sportevents.errors import Conflict, DomainError, Forbidden
 
 ORGANISATION_FIELDS = (
@@ -41,16 +42,6 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _set_sports(organisation: Organisation, sports) -> None:
-    sports = set(sports)
-    organisation.sports.exclude(sport__in=sports).delete()
-    existing = set(organisation.sports.values_list("sport", flat=True))
-    OrganisationSport.objects.bulk_create(
-        OrganisationSport(organisation=organisation, sport=code)
-        for code in sorted(sports - existing)
-    )
-
-
 @transaction.atomic
 def create_organisation(*, creator, sports=(), **fields) -> Organisation:
     """Create an organisation; its creator becomes its first administrator."""
@@ -60,7 +51,7 @@ def create_organisation(*, creator, sports=(), **fields) -> Organisation:
     organisation = Organisation(slug=_unique_slug(fields["name"]), **fields)
     organisation.full_clean()
     organisation.save()
-    _set_sports(organisation, sports)
+    replace_choices(organisation, "sports", "sport", sports)
     Membership.objects.create(organisation=organisation, user=creator, role=Role.ADMIN)
     return organisation
 
@@ -75,7 +66,7 @@ def update_organisation(organisation: Organisation, *, by, sports=None, **fields
     organisation.full_clean()
     organisation.save()
     if sports is not None:
-        _set_sports(organisation, sports)
+        replace_choices(organisation, "sports", "sport", sports)
     return organisation
 
 
