@@ -1,5 +1,7 @@
 """Venue writes: validation of the place and its time zone. Who may write is decided by callers."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -50,9 +52,18 @@ def clean_timezone(country: str, timezone: str) -> str:
     return timezone
 
 
-def _clean_coordinates(latitude, longitude) -> None:
-    if (latitude is None) != (longitude is None):
+COORDINATE_STEP = Decimal("0.000001")  # about 10 cm: finer GPS readings are rounded, not refused
+
+
+def _clean_coordinates(venue: Venue) -> None:
+    if (venue.latitude is None) != (venue.longitude is None):
         raise ValidationError(_("Give both latitude and longitude, or neither."))
+    if venue.latitude is not None:
+        try:
+            venue.latitude = Decimal(str(venue.latitude)).quantize(COORDINATE_STEP)
+            venue.longitude = Decimal(str(venue.longitude)).quantize(COORDINATE_STEP)
+        except InvalidOperation:
+            raise ValidationError(_("Coordinates must be numbers.")) from None
 
 
 @transaction.atomic
@@ -63,7 +74,7 @@ def save_venue(venue: Venue, *, features=None, **fields) -> Venue:
             raise TypeError(f"unknown venue field: {name}")
         setattr(venue, name, value)
     venue.timezone = clean_timezone(str(venue.country), venue.timezone or "")
-    _clean_coordinates(venue.latitude, venue.longitude)
+    _clean_coordinates(venue)
     venue.full_clean()
     venue.save()
     if features is not None:

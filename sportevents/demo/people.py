@@ -1,8 +1,6 @@
-"""The demo data behind `make run`: people for every role and a multi-country consortium."""
+"""Demo people for every role and the organisations they belong to."""
 
 from dataclasses import dataclass
-
-from django.db import transaction
 
 from accounts.models import User
 from events import services as event_services
@@ -105,6 +103,15 @@ ORGANISATIONS = [
         None,
     ),
     (
+        "Helsinki Moves Together",
+        "FI",
+        OrganisationKind.NOT_FOR_PROFIT,
+        ["hiking", "orienteering", "traditional"],
+        False,
+        "Nordic walking and traditional Finnish games for families.",
+        None,
+    ),
+    (
         "Skopje Traditional Games Club",
         "MK",
         OrganisationKind.NOT_FOR_PROFIT,
@@ -130,9 +137,8 @@ def _user(login: DemoLogin) -> User:
     return user
 
 
-@transaction.atomic
-def seed_demo() -> list[DemoLogin]:
-    """Create the demo data once; running it again changes nothing."""
+def seed_people() -> dict[str, User]:
+    """Create the demo people and organisations once; returns the people by email."""
     users = {login.email: _user(login) for login in LOGINS}
     staff = users["staff@demo.sportevents.eu"]
     for name, country, kind, sports, looking, interests, admin_email in ORGANISATIONS:
@@ -149,4 +155,4 @@ def seed_demo() -> list[DemoLogin]:
             description=interests,
             website="",
         )
-    return LOGINS
+    return users
