@@ -1,9 +1,16 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+
+# Each language in its own name ("Deutsch", "Türkçe"), as in the language switcher.
+LOCAL_LANGUAGES = [
+    (code, translation.get_language_info(code)["name_local"].capitalize())
+    for code, _name in settings.LANGUAGES
+]
 
 
 class SignUpForm(forms.Form):
@@ -50,6 +57,8 @@ class SignUpForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=LOCAL_LANGUAGES)
+
     class Meta:
         model = User
         fields = ["full_name", "preferred_language"]
