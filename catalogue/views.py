@@ -1,6 +1,7 @@
 from itertools import groupby
 
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from catalogue.filters import ActionFilter
 from catalogue.models import Action, Family
@@ -25,6 +26,15 @@ def action_list(request):
     )
 
 
+ACTION_EVENTS_SHOWN = 20
+
+
 def action_detail(request, slug: str):
     action = get_object_or_404(Action.objects.with_fields(), slug=slug)
-    return render(request, "catalogue/action_detail.html", {"action": action})
+    # Through the reverse relation and its queryset methods: the catalogue imports no other app.
+    public = action.events.public().for_listing()
+    events = list(public.upcoming().order_by("starts_on", "slug")[:ACTION_EVENTS_SHOWN])
+    if len(events) < ACTION_EVENTS_SHOWN:  # then the most recent past ones
+        past = public.filter(ends_on__lt=timezone.localdate()).order_by("-starts_on", "slug")
+        events += past[: ACTION_EVENTS_SHOWN - len(events)]
+    return render(request, "catalogue/action_detail.html", {"action": action, "events": events})

@@ -4,7 +4,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from events.models import Event, EventStatus, Objective, Organisation, OrganisationKind
+from events.models import (
+    Event,
+    EventPartner,
+    EventStatus,
+    Objective,
+    Organisation,
+    OrganisationKind,
+    Session,
+)
 from events.sports import Sport
 from venues.models import Feature
 
@@ -79,10 +87,11 @@ class EventFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(search_text__contains=value.casefold())
 
-    def in_country(self, queryset, name, value):
+    def in_country(self, queryset, name, value: str):
         # Where it takes place, or where one of its organisations comes from.
         return queryset.filter(
-            Q(sessions__venue__country=value) | Q(partners__organisation__country=value)
+            Q(pk__in=Session.objects.filter(venue__country=value).values("event_id"))
+            | Q(pk__in=EventPartner.objects.filter(organisation__country=value).values("event_id"))
         )
 
     def filter_queryset(self, queryset):

@@ -4,12 +4,27 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from sportevents.errors import DomainError
+
+
+class ListFilterBackend(DjangoFilterBackend):
+    """Filters narrow lists only: a detail URL answers the same whatever its query string."""
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", "list") != "list":
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view):
+        if getattr(view, "action", "list") != "list":
+            return []
+        return super().get_schema_operation_parameters(view)
 
 
 class Pagination(PageNumberPagination):
@@ -57,3 +72,44 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and getattr(exc, "wait", None):
         response.data["retry_after"] = int(exc.wait)
     return response
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": True,
+            "description": "Messages per field (400 only).",
+        },
+        "retry_after": {"type": "integer", "description": "Seconds to wait (429 only)."},
+    },
+    "required": ["detail", "code"],
+}
+ERROR_STATUSES = {
+    "400": "Invalid input or filter values.",
+    "401": "Not authenticated.",
+    "403": "Not allowed.",
+    "404": "Not found, or not visible to you.",
+    "429": "Too many requests.",
+}
+WRITE_ERROR_STATUSES = {"409": "Conflicts with the current state (full, taken, already done)."}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular hook: every operation documents the JSON errors the handler above sends."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            statuses = dict(ERROR_STATUSES)
+            if method in ("post", "put", "patch", "delete"):
+                statuses.update(WRITE_ERROR_STATUSES)
+            responses = operation.setdefault("responses", {})
+            for status_code, description in statuses.items():
+                responses.setdefault(
+                    status_code, {"description": description, "content": reference}
+                )
+    return result

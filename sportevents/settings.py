@@ -183,7 +183,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "sportevents.api.Pagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["sportevents.api.ListFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "sportevents.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -207,6 +207,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sportevents.api.add_error_responses",
+    ],
+    # Fields of the same name with different choices (an organisation's kind and a session's,
+    # a member's role and a partner's) need their own enum names in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": LANGUAGES,
+        "OrganisationKindEnum": "events.models.OrganisationKind",
+        "SessionKindEnum": "events.models.SessionKind",
+        "MemberRoleEnum": "events.models.Role",
+        "PartnerRoleEnum": "events.models.PartnerRole",
+        "EventStatusEnum": "events.models.EventStatus",
+    },
 }
 
 # Security: strict in production (check --deploy passes), relaxed only with DEBUG.

@@ -1,5 +1,6 @@
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from catalogue.models import Action
@@ -17,6 +18,11 @@ def home(request):
             "partner_count": Organisation.objects.looking_for_partners().count(),
         },
     )
+
+
+def favicon(request):
+    # Resolved per request: the hashed name exists only once collectstatic has run.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def _wants_json(request) -> bool:

@@ -2,13 +2,13 @@
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from events.models import Invitation, Membership, Organisation, Role, hash_token
 from events.tasks import send_invitation_email
 from sportevents.choices import replace_choices
 from sportevents.errors import Conflict, DomainError, Forbidden
+from sportevents.slugs import save_with_unique_slug
 
 ORGANISATION_FIELDS = (
     "name",
@@ -34,23 +34,15 @@ def require_role(organisation: Organisation, user, *roles: str) -> Membership:
     return membership
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:70] or "organisation"
-    slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 @transaction.atomic
 def create_organisation(*, creator, sports=(), **fields) -> Organisation:
     """Create an organisation; its creator becomes its first administrator."""
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
-    organisation = Organisation(slug=_unique_slug(fields["name"]), **fields)
-    organisation.full_clean()
-    organisation.save()
+    organisation = Organisation(**fields)
+    organisation.full_clean(exclude=["slug"])
+    save_with_unique_slug(organisation, organisation.name, fallback="organisation")
     replace_choices(organisation, "sports", "sport", sports)
     Membership.objects.create(organisation=organisation, user=creator, role=Role.ADMIN)
     return organisation

@@ -1,13 +1,12 @@
 """Planning writes: events, partners, venues, programme sessions, milestones, sponsors."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from catalogue.models import Action
@@ -32,6 +31,7 @@ from events.permissions import (
 from events.services.organisations import require_role
 from sportevents.choices import replace_choices
 from sportevents.errors import Conflict, DomainError, Forbidden
+from sportevents.slugs import save_with_unique_slug
 from venues import services as venue_services
 from venues.models import Venue
 
@@ -61,15 +61,24 @@ DEFAULT_PLAN = [
 # Events ----------------------------------------------------------------------------------
 
 
-def _unique_slug(title: str, starts_on: date) -> str:
-    base = f"{slugify(title)[:60] or 'event'}-{starts_on.year}"
-    slug, n = base, 2
-    while Event.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+# Dates far outside a plausible planning horizon would overflow date arithmetic.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _check_year(errors: dict, field: str, value) -> None:
+    if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        errors[field] = _("Choose a date between %(first)s and %(last)s.") % {
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
+        }
 
 
 def _clean_event(event: Event) -> None:
+    errors: dict = {}
+    _check_year(errors, "starts_on", event.starts_on)
+    _check_year(errors, "ends_on", event.ends_on)
+    if errors:
+        raise ValidationError(errors)
     if not any(text.strip() for text in event.title_i18n.values()):
         raise ValidationError({"title_i18n": _("Give the event a title.")})
     if not (event.title_i18n.get(event.default_language) or "").strip():
@@ -117,8 +126,7 @@ def create_event(
     action = action or Action.objects.get(slug=Action.SPORT_EVENTS_SLUG)
     event = Event(lead=lead, action=action, **fields)
     _clean_event(event)
-    event.slug = _unique_slug(event.title, event.starts_on)
-    event.save()
+    save_with_unique_slug(event, f"{event.title} {event.starts_on.year}", fallback="event")
     replace_choices(event, "sports", "sport", sports)
     lead_partner = EventPartner.objects.create(
         event=event, organisation=lead, role=PartnerRole.LEAD
@@ -189,6 +197,11 @@ def change_status(event: Event, *, by, status: str, reason: str = "") -> Event:
     return event
 
 
+def _lock(event: Event) -> None:
+    # Two organisers adding the same partner at once: the second waits, then sees the first.
+    Event.objects.select_for_update().filter(pk=event.pk).first()
+
+
 # Partners and sponsors -------------------------------------------------------------------
 
 
@@ -202,6 +215,7 @@ def add_partner(
     responsibilities: str = "",
 ) -> EventPartner:
     require_lead_editor(by, event)
+    _lock(event)
     if role == PartnerRole.LEAD:
         raise DomainError(_("An event has one lead organisation."), code="one_lead")
     if role not in PartnerRole.values:
@@ -258,6 +272,7 @@ def remove_partner(partner: EventPartner, *, by) -> None:
 @transaction.atomic
 def add_sponsor(event: Event, *, by, sponsor: Organisation, tier: str) -> Sponsorship:
     require_lead_editor(by, event)
+    _lock(event)
     if event.sponsorships.filter(sponsor=sponsor).exists():
         raise Conflict(
             _("%(name)s already sponsors this event.") % {"name": sponsor.name},
@@ -326,7 +341,11 @@ def _fits(event: Event, venue: Venue, starts_at: datetime, ends_at: datetime) ->
 
 
 def _clean_session(session: Session) -> None:
-    errors = {}
+    errors: dict = {}
+    _check_year(errors, "starts_at", session.starts_at)
+    _check_year(errors, "ends_at", session.ends_at)
+    if errors:
+        raise ValidationError(errors)
     if session.starts_at and session.ends_at and session.ends_at <= session.starts_at:
         errors["ends_at"] = _("The session ends before it starts.")
     unknown = set(session.languages or []) - set(LANG_INFO)
@@ -446,11 +465,12 @@ def add_milestone(event: Event, *, by, owner: EventPartner, **fields) -> Milesto
 @transaction.atomic
 def update_milestone(milestone: Milestone, *, by, **fields) -> Milestone:
     _require_milestone_editor(by, milestone.event, milestone.owner)
+    previous_owner_id = milestone.owner_id
     for name, value in fields.items():
         if name not in MILESTONE_FIELDS:
             raise TypeError(f"unknown milestone field: {name}")
         setattr(milestone, name, value)
-    if "owner" in fields:
+    if milestone.owner_id != previous_owner_id:
         # Handing a milestone to another partner is the lead's decision.
         require_lead_editor(by, milestone.event)
     _clean_milestone(milestone)

@@ -77,6 +77,7 @@ class MembershipViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, views
     serializer_class = MembershipSerializer
     permission_classes = [IsAuthenticated]
     http_method_names = ["patch", "delete"]
+    lookup_value_regex = "[0-9]+"  # anything else is a 404, not a failed integer lookup
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user

@@ -1,0 +1,1 @@
+"""HTML pages of the events app, one module per area: organisations, public, planning, venues."""
