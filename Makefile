@@ -35,8 +35,8 @@ browser:
 test: $(TEST_STAMP) browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=$${DEBUG:-1} $(PY) manage.py check
+	DEBUG=$${DEBUG:-1} $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
 # Regenerate the translation catalogues after changing user-facing strings, then translate.
