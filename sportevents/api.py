@@ -44,9 +44,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response({"detail": exc.message, "code": exc.code}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        # Model-wide errors use the key DRF uses for the same thing.
+        if "__all__" in errors:
+            errors = {**errors, "non_field_errors": errors.pop("__all__")}
+        exc = exceptions.ValidationError(errors)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

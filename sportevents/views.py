@@ -29,31 +29,31 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
-def _error(request, status: int, code: str, title: str, message: str):
+def error_response(request, status: int, code: str, title: str, message: str):
     if _wants_json(request):
         return JsonResponse({"detail": message, "code": code}, status=status)
     return render(request, "error.html", {"title": title, "message": message}, status=status)
 
 
 def bad_request(request, exception=None):
-    return _error(
+    return error_response(
         request, 400, "bad_request", _("Bad request"), _("The request could not be understood.")
     )
 
 
 def permission_denied(request, exception=None):
     detail = str(exception) if exception and str(exception) else _("You may not see this page.")
-    return _error(request, 403, "permission_denied", _("Not allowed"), detail)
+    return error_response(request, 403, "permission_denied", _("Not allowed"), detail)
 
 
 def page_not_found(request, exception=None):
-    return _error(
+    return error_response(
         request, 404, "not_found", _("Page not found"), _("There is no page at this address.")
     )
 
 
 def server_error(request):
-    return _error(
+    return error_response(
         request,
         500,
         "server_error",

@@ -12,6 +12,8 @@ import os
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -77,7 +79,16 @@ def _call_and_validate(case, headers=None):
     # The login throttle (10/min) would answer 429 to the fuzzer's many token requests: the rate
     # limits are not what this test is about.
     cache.clear()
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    # The request goes straight to the WSGI app, not through Django's test client, so nothing
+    # stops Django from closing the database connection around it, which would end the
+    # test's transaction on PostgreSQL. Do what the test client does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        case.call_and_validate(headers=headers, checks=CHECKS)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 if schema is None:

@@ -96,3 +96,18 @@ def test_invitation_email_travels_through_redis_to_a_real_worker(settings, mailo
     finally:
         celery_app.conf.task_always_eager = True
     assert [m.to for m in mailoutbox] == [["coach@example.org"]]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/organisations/?q=a%00b", None),
+        ("get", "/events/?q=%00", None),
+        ("post", "/api/v1/auth/token/", '{"email": "a\\u0000@example.org", "password": "x"}'),
+    ],
+)
+def test_nul_bytes_are_refused_with_a_400(client, method, path, body):
+    kwargs = {"data": body, "content_type": "application/json"} if body else {}
+    response = getattr(client, method)(path, **kwargs)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
