@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from events.sports import Sport
@@ -443,7 +444,7 @@ class Session(models.Model):
 
 class Phase(models.TextChoices):
     PREPARATION = "preparation", _("Preparation")
-    ORGANISATION = "organisation", _("Organisation")
+    ORGANISATION = "organisation", pgettext_lazy("milestone phase", "Organisation")
     FOLLOW_UP = "follow-up", _("Follow-up")
 
 

@@ -5,6 +5,9 @@ from catalogue.loading import load_actions
 from catalogue.models import Action, ActionField
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
+# The shared planning scene: the `plan` fixture.
+pytest_plugins = ["tests.planning_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):

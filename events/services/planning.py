@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from catalogue.models import Action
 from events.models import (
@@ -48,14 +50,20 @@ EVENT_FIELDS = (
 
 # The plan every new event starts with: (phase, title, days relative to first or last day).
 DEFAULT_PLAN = [
-    (Phase.PREPARATION, "Venues booked", "start", -90),
-    (Phase.PREPARATION, "Communication plan ready", "start", -60),
-    (Phase.PREPARATION, "Registration open", "start", -45),
-    (Phase.PREPARATION, "Volunteers trained", "start", -14),
-    (Phase.ORGANISATION, "Event day", "start", 0),
-    (Phase.FOLLOW_UP, "Follow-up survey sent", "end", 84),
-    (Phase.FOLLOW_UP, "Final report submitted", "end", 120),
+    (Phase.PREPARATION, gettext_noop("Venues booked"), "start", -90),
+    (Phase.PREPARATION, gettext_noop("Communication plan ready"), "start", -60),
+    (Phase.PREPARATION, gettext_noop("Registration open"), "start", -45),
+    (Phase.PREPARATION, gettext_noop("Volunteers trained"), "start", -14),
+    (Phase.ORGANISATION, gettext_noop("Event day"), "start", 0),
+    (Phase.FOLLOW_UP, gettext_noop("Follow-up survey sent"), "end", 84),
+    (Phase.FOLLOW_UP, gettext_noop("Final report submitted"), "end", 120),
 ]
+
+
+def _default_title(title: str, language: str) -> str:
+    # Stored once, in the event's default language, as if an organiser had typed it.
+    with translation.override(language):
+        return _(title)
 
 
 # Events ----------------------------------------------------------------------------------
@@ -67,7 +75,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 def _check_year(errors: dict, field: str, value) -> None:
     if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
-        errors[field] = _("Choose a date between %(first)s and %(last)s.") % {
+        errors[field] = _("Choose a date between the years %(first)s and %(last)s.") % {
             "first": FIRST_YEAR,
             "last": LAST_YEAR,
         }
@@ -115,9 +123,9 @@ def create_event(
         raise DomainError(
             _(
                 "Only a not-for-profit organisation or a public body may lead a sport event; "
-                "%(name)s is a %(kind)s. Add it as a partner instead."
+                "%(name)s is registered as “%(kind)s”. Add it as a partner instead."
             )
-            % {"name": lead.name, "kind": lead.get_kind_display().lower()},
+            % {"name": lead.name, "kind": lead.get_kind_display()},
             code="lead_not_eligible",
         )
     unknown = set(fields) - set(EVENT_FIELDS)
@@ -135,7 +143,7 @@ def create_event(
         Milestone(
             event=event,
             phase=phase,
-            title=title,
+            title=_default_title(title, event.default_language),
             due_on=(event.starts_on if anchor == "start" else event.ends_on) + timedelta(days=days),
             owner=lead_partner,
         )
@@ -175,11 +183,8 @@ def change_status(event: Event, *, by, status: str, reason: str = "") -> Event:
         raise DomainError(_("Unknown status."), code="invalid_status")
     if event.status not in TRANSITIONS[status]:
         raise Conflict(
-            _("A %(current)s event cannot become %(new)s.")
-            % {
-                "current": event.get_status_display().lower(),
-                "new": EventStatus(status).label.lower(),
-            },
+            _("An event with the status “%(current)s” cannot become “%(new)s”.")
+            % {"current": event.get_status_display(), "new": EventStatus(status).label},
             code="invalid_transition",
         )
     if status == EventStatus.CANCELLED and not reason.strip():
@@ -370,7 +375,10 @@ def _clean_session(session: Session) -> None:
                     "The session must take place between %(first)s and %(last)s "
                     "(local time at the venue)."
                 )
-                % {"first": session.event.starts_on, "last": session.event.ends_on}
+                % {
+                    "first": date_format(session.event.starts_on),
+                    "last": date_format(session.event.ends_on),
+                }
             }
         )
 

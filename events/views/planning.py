@@ -1,9 +1,8 @@
 """Planning an event: create and edit it, the planning page, status, partners and sponsors."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,13 +15,12 @@ from events.readiness import PLANNING_PREFETCH, readiness_of
 from events.services.planning import TRANSITIONS
 from events.views.display import session_time, sorted_partners, sorted_sponsorships
 from events.views.helpers import (
+    button_view,
+    form_view,
     get_event_for_member,
+    plan_url,
     posted,
-    show_error,
-    show_message,
-    status_for,
 )
-from sportevents.errors import DomainError
 
 
 def _lead_choices(user):
@@ -40,20 +38,17 @@ def _require_lead_editor(access) -> None:
 def event_create(request):
     leads = _lead_choices(request.user)
     form = EventForm(posted(request), leads=leads)
-    if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()
-        try:
-            event = services.create_event(by=request.user, lead=form.cleaned_data["lead"], **fields)
-        except (DomainError, ValidationError) as error:
-            show_error(form, error, aliases=form.aliases)
-        else:
-            messages.success(request, _("The event has been created as a draft."))
-            return redirect("events:event_plan", slug=event.slug)
-    return render(
+    return form_view(
         request,
-        "events/event_form.html",
-        {"form": form, "has_leads": leads.exists()},
-        status=status_for(form),
+        form,
+        template="events/event_form.html",
+        context={"has_leads": leads.exists()},
+        save=lambda: services.create_event(
+            by=request.user, lead=form.cleaned_data["lead"], **form.service_fields()
+        ),
+        success=_("The event has been created as a draft."),
+        next=plan_url,
+        aliases=form.aliases,
     )
 
 
@@ -64,20 +59,16 @@ def event_edit(request, slug: str):
     )
     _require_lead_editor(access)
     form = EventForm(posted(request), event=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_event(event, by=request.user, **form.service_fields())
-        except (DomainError, ValidationError) as error:
-            show_error(form, error, aliases=form.aliases)
-            event.refresh_from_db()
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("events:event_plan", slug=event.slug)
-    return render(
+    return form_view(
         request,
-        "events/event_form.html",
-        {"form": form, "event": event, "has_leads": True},
-        status=status_for(form),
+        form,
+        template="events/event_form.html",
+        context={"event": event, "has_leads": True},
+        save=lambda: services.update_event(event, by=request.user, **form.service_fields()),
+        success=_("Saved."),
+        next=plan_url,
+        edited=event,
+        aliases=form.aliases,
     )
 
 
@@ -130,22 +121,18 @@ def event_status(request, slug: str):
     event, access = get_event_for_member(request.user, slug)
     _require_lead_editor(access)
     form = StatusForm(posted(request), initial={"status": request.GET.get("status")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.change_status(event, by=request.user, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            show_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The event is now %(status)s.") % {"status": event.get_status_display().lower()},
-            )
-            return redirect("events:event_plan", slug=event.slug)
-    return render(
+    return form_view(
         request,
-        "events/event_status.html",
-        {"form": form, "event": event, "cancel": EventStatus.CANCELLED},
-        status=status_for(form),
+        form,
+        template="events/event_status.html",
+        context={"event": event, "cancel": EventStatus.CANCELLED},
+        save=lambda: services.change_status(event, by=request.user, **form.cleaned_data),
+        # The label is quoted, not lowercased into the sentence: "Veröffentlicht", "İptal".
+        success=lambda changed: (
+            _("The status of the event is now “%(status)s”.")
+            % {"status": changed.get_status_display()}
+        ),
+        next=plan_url,
     )
 
 
@@ -154,21 +141,16 @@ def partner_add(request, slug: str):
     event, access = get_event_for_member(request.user, slug)
     _require_lead_editor(access)
     form = PartnerForm(posted(request), event=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            partner = services.add_partner(event, by=request.user, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            show_error(form, error)
-        else:
-            messages.success(
-                request, _("%(name)s is now a partner.") % {"name": partner.organisation.name}
-            )
-            return redirect("events:event_plan", slug=event.slug)
-    return render(
+    return form_view(
         request,
-        "events/partner_form.html",
-        {"form": form, "event": event},
-        status=status_for(form),
+        form,
+        template="events/partner_form.html",
+        context={"event": event},
+        save=lambda: services.add_partner(event, by=request.user, **form.cleaned_data),
+        success=lambda partner: (
+            _("%(name)s is now a partner.") % {"name": partner.organisation.name}
+        ),
+        next=plan_url(event),
     )
 
 
@@ -179,15 +161,12 @@ def partner_remove(request, slug: str, pk: int):
     partner = get_object_or_404(
         EventPartner.objects.select_related("event", "organisation"), pk=pk, event=event
     )
-    try:
-        services.remove_partner(partner, by=request.user)
-    except (DomainError, ValidationError) as error:
-        show_message(request, error)
-    else:
-        messages.success(
-            request, _("%(name)s is no longer a partner.") % {"name": partner.organisation.name}
-        )
-    return redirect("events:event_plan", slug=event.slug)
+    return button_view(
+        request,
+        action=lambda: services.remove_partner(partner, by=request.user),
+        success=_("%(name)s is no longer a partner.") % {"name": partner.organisation.name},
+        next=plan_url(event),
+    )
 
 
 @login_required
@@ -195,21 +174,16 @@ def sponsor_add(request, slug: str):
     event, access = get_event_for_member(request.user, slug)
     _require_lead_editor(access)
     form = SponsorForm(posted(request), event=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sponsorship = services.add_sponsor(event, by=request.user, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            show_error(form, error)
-        else:
-            messages.success(
-                request, _("%(name)s now sponsors the event.") % {"name": sponsorship.sponsor.name}
-            )
-            return redirect("events:event_plan", slug=event.slug)
-    return render(
+    return form_view(
         request,
-        "events/sponsor_form.html",
-        {"form": form, "event": event},
-        status=status_for(form),
+        form,
+        template="events/sponsor_form.html",
+        context={"event": event},
+        save=lambda: services.add_sponsor(event, by=request.user, **form.cleaned_data),
+        success=lambda sponsorship: (
+            _("%(name)s now sponsors the event.") % {"name": sponsorship.sponsor.name}
+        ),
+        next=plan_url(event),
     )
 
 
@@ -218,13 +192,9 @@ def sponsor_add(request, slug: str):
 def sponsor_remove(request, slug: str, pk: int):
     event, _access = get_event_for_member(request.user, slug)
     sponsorship = get_object_or_404(event.sponsorships.select_related("event", "sponsor"), pk=pk)
-    try:
-        services.remove_sponsor(sponsorship, by=request.user)
-    except (DomainError, ValidationError) as error:
-        show_message(request, error)
-    else:
-        messages.success(
-            request,
-            _("%(name)s no longer sponsors the event.") % {"name": sponsorship.sponsor.name},
-        )
-    return redirect("events:event_plan", slug=event.slug)
+    return button_view(
+        request,
+        action=lambda: services.remove_sponsor(sponsorship, by=request.user),
+        success=_("%(name)s no longer sponsors the event.") % {"name": sponsorship.sponsor.name},
+        next=plan_url(event),
+    )

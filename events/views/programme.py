@@ -1,9 +1,9 @@
 """The programme and the plan of an event: sessions at venues, milestones by phase."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,13 +11,12 @@ from events import services
 from events.forms import MilestoneForm, SessionForm
 from events.models import Milestone, Session
 from events.views.helpers import (
+    button_view,
+    form_view,
     get_event_for_member,
+    plan_url,
     posted,
-    show_error,
-    show_message,
-    status_for,
 )
-from sportevents.errors import DomainError
 from venues.models import Venue
 
 
@@ -41,19 +40,14 @@ def session_add(request, slug: str):
     event, access = get_event_for_member(request.user, slug)
     _require_planner(access)
     form = SessionForm(posted(request), venues=_venues_for(event, access))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_session(event, by=request.user, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            show_error(form, error)
-        else:
-            messages.success(request, _("The session has been added to the programme."))
-            return redirect("events:event_plan", slug=event.slug)
-    return render(
+    return form_view(
         request,
-        "events/session_form.html",
-        {"form": form, "event": event},
-        status=status_for(form),
+        form,
+        template="events/session_form.html",
+        context={"event": event},
+        save=lambda: services.add_session(event, by=request.user, **form.cleaned_data),
+        success=_("The session has been added to the programme."),
+        next=plan_url(event),
     )
 
 
@@ -72,20 +66,15 @@ def session_edit(request, slug: str, pk: int):
     event, access = get_event_for_member(request.user, slug)
     session = _get_session(event, pk, access)
     form = SessionForm(posted(request), venues=_venues_for(event, access), session=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_session(session, by=request.user, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            show_error(form, error)
-            session.refresh_from_db()
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("events:event_plan", slug=event.slug)
-    return render(
+    return form_view(
         request,
-        "events/session_form.html",
-        {"form": form, "event": event, "session": session},
-        status=status_for(form),
+        form,
+        template="events/session_form.html",
+        context={"event": event, "session": session},
+        save=lambda: services.update_session(session, by=request.user, **form.cleaned_data),
+        success=_("Saved."),
+        next=plan_url(event),
+        edited=session,
     )
 
 
@@ -94,13 +83,12 @@ def session_edit(request, slug: str, pk: int):
 def session_delete(request, slug: str, pk: int):
     event, access = get_event_for_member(request.user, slug)
     session = _get_session(event, pk, access)
-    try:
-        services.delete_session(session, by=request.user)
-    except (DomainError, ValidationError) as error:
-        show_message(request, error)
-    else:
-        messages.success(request, _("“%(title)s” has been deleted.") % {"title": session.title})
-    return redirect("events:event_plan", slug=event.slug)
+    return button_view(
+        request,
+        action=lambda: services.delete_session(session, by=request.user),
+        success=_("The session “%(title)s” has been deleted.") % {"title": session.title},
+        next=plan_url(event),
+    )
 
 
 def _owners_for(event, access):
@@ -118,19 +106,14 @@ def milestone_add(request, slug: str):
     form = MilestoneForm(
         posted(request), owners=_owners_for(event, access), initial=request.GET.dict()
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_milestone(event, by=request.user, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            show_error(form, error)
-        else:
-            messages.success(request, _("The milestone has been added."))
-            return redirect("events:event_plan", slug=event.slug)
-    return render(
+    return form_view(
         request,
-        "events/milestone_form.html",
-        {"form": form, "event": event},
-        status=status_for(form),
+        form,
+        template="events/milestone_form.html",
+        context={"event": event},
+        save=lambda: services.add_milestone(event, by=request.user, **form.cleaned_data),
+        success=_("The milestone has been added."),
+        next=plan_url(event),
     )
 
 
@@ -153,20 +136,15 @@ def milestone_edit(request, slug: str, pk: int):
     # Only the lead hands a milestone over: the owner is not a field for anyone else.
     owners = _owners_for(event, access) if access.edits_all else None
     form = MilestoneForm(posted(request), owners=owners, milestone=milestone)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_milestone(milestone, by=request.user, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            show_error(form, error)
-            milestone.refresh_from_db()
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("events:event_plan", slug=event.slug)
-    return render(
+    return form_view(
         request,
-        "events/milestone_form.html",
-        {"form": form, "event": event, "milestone": milestone},
-        status=status_for(form),
+        form,
+        template="events/milestone_form.html",
+        context={"event": event, "milestone": milestone},
+        save=lambda: services.update_milestone(milestone, by=request.user, **form.cleaned_data),
+        success=_("Saved."),
+        next=plan_url(event),
+        edited=milestone,
     )
 
 
@@ -176,16 +154,17 @@ def milestone_done(request, slug: str, pk: int):
     event, access = get_event_for_member(request.user, slug)
     milestone = _get_milestone(event, pk, access)
     done = request.POST.get("done") == "1"
-    try:
-        services.set_milestone_done(milestone, by=request.user, done=done)
-    except (DomainError, ValidationError) as error:
-        show_message(request, error)
-    else:
-        text = _("“%(title)s” is done.") if done else _("“%(title)s” is open again.")
-        messages.success(request, text % {"title": milestone.title})
-    if request.POST.get("next") == "dashboard":
-        return redirect("events:dashboard")
-    return redirect("events:event_plan", slug=event.slug)
+    text = _("“%(title)s” is done.") if done else _("“%(title)s” is open again.")
+    return button_view(
+        request,
+        action=lambda: services.set_milestone_done(milestone, by=request.user, done=done),
+        success=text % {"title": milestone.title},
+        next=(
+            reverse("events:dashboard")
+            if request.POST.get("next") == "dashboard"
+            else plan_url(event)
+        ),
+    )
 
 
 @login_required
@@ -193,10 +172,9 @@ def milestone_done(request, slug: str, pk: int):
 def milestone_delete(request, slug: str, pk: int):
     event, access = get_event_for_member(request.user, slug)
     milestone = _get_milestone(event, pk, access)
-    try:
-        services.delete_milestone(milestone, by=request.user)
-    except (DomainError, ValidationError) as error:
-        show_message(request, error)
-    else:
-        messages.success(request, _("“%(title)s” has been deleted.") % {"title": milestone.title})
-    return redirect("events:event_plan", slug=event.slug)
+    return button_view(
+        request,
+        action=lambda: services.delete_milestone(milestone, by=request.user),
+        success=_("The milestone “%(title)s” has been deleted.") % {"title": milestone.title},
+        next=plan_url(event),
+    )

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from events.filters import EventFilter
-from events.models import Event, Session
+from events.models import Event, EventStatus, Session
 from events.views.display import programme, sorted_partners, sorted_sponsorships
 from events.views.helpers import get_event_for_user
 
@@ -49,6 +49,8 @@ def event_detail(request, slug: str):
             "sports",
             "partners__organisation",
             "sponsorships__sponsor",
+            # Ticket types come from the registrations app through the reverse relation.
+            "ticket_types",
             Prefetch(
                 "sessions",
                 Session.objects.select_related("venue").prefetch_related("venue__features"),
@@ -64,5 +66,8 @@ def event_detail(request, slug: str):
             "programme": programme(event.sessions.all()),
             "partners": sorted_partners(event),
             "sponsorships": sorted_sponsorships(event),
+            "tickets_on_sale": [t for t in event.ticket_types.all() if t.on_sale()]
+            if event.status == EventStatus.PUBLISHED
+            else None,
         },
     )

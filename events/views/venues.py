@@ -1,17 +1,16 @@
 """Venues of the user's organisations: list, create, edit. Writes go through events.services."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from events import services
 from events.forms import VenueForm
 from events.models import Membership, Organisation
 from events.permissions import EDITING_ROLES
-from events.views.helpers import posted, show_error, status_for
-from sportevents.errors import DomainError
+from events.views.helpers import form_view, posted
 from venues.models import Venue
 
 
@@ -51,19 +50,18 @@ def venue_create(request):
             _("Only administrators and organisers of an organisation may add its venues.")
         )
     form = VenueForm(posted(request), organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            venue = services.create_venue(
-                by=request.user,
-                organisation=form.cleaned_data["organisation"],
-                **form.service_fields(),
-            )
-        except (DomainError, ValidationError) as error:
-            show_error(form, error)
-        else:
-            messages.success(request, _("%(name)s has been added.") % {"name": venue.name})
-            return redirect("events:venue_list")
-    return render(request, "venues/venue_form.html", {"form": form}, status=status_for(form))
+    return form_view(
+        request,
+        form,
+        template="venues/venue_form.html",
+        save=lambda: services.create_venue(
+            by=request.user,
+            organisation=form.cleaned_data["organisation"],
+            **form.service_fields(),
+        ),
+        success=lambda venue: _("%(name)s has been added.") % {"name": venue.name},
+        next=reverse("events:venue_list"),
+    )
 
 
 @login_required
@@ -79,18 +77,13 @@ def venue_edit(request, pk: int):
             % {"name": venue.organisation.name}
         )
     form = VenueForm(posted(request), venue=venue)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_venue(venue, by=request.user, **form.service_fields())
-        except (DomainError, ValidationError) as error:
-            show_error(form, error)
-            venue.refresh_from_db()
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("events:venue_list")
-    return render(
+    return form_view(
         request,
-        "venues/venue_form.html",
-        {"form": form, "venue": venue},
-        status=status_for(form),
+        form,
+        template="venues/venue_form.html",
+        context={"venue": venue},
+        save=lambda: services.update_venue(venue, by=request.user, **form.service_fields()),
+        success=_("Saved."),
+        next=reverse("events:venue_list"),
+        edited=venue,
     )

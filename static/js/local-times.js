@@ -1,7 +1,8 @@
 /* Adds "your time: 10:00–13:00" next to a session's venue-local times when the visitor's
    browser is in a zone whose offset differs at those moments. The server writes each time as
-   <time datetime="UTC ISO" data-offset="venue offset in minutes">; the label text comes from
-   the data-your-time attribute of an ancestor, so it is translated with the page. */
+   <time datetime="UTC ISO" data-offset="venue offset in minutes">. The whole note, words,
+   punctuation and word order, comes translated with the page in the data-your-time attribute
+   of an ancestor, e.g. "(your time: {time})"; only {time} is filled in here. */
 (function () {
   "use strict";
 
@@ -39,7 +40,7 @@
       return;
     }
     var holder = range.closest("[data-your-time]");
-    var label = holder ? holder.getAttribute("data-your-time") : "your time";
+    var pattern = holder ? holder.getAttribute("data-your-time") : "(your time: {time})";
     // Name the day too when, for the visitor, the session starts on another day than at the venue.
     var venueStart = new Date(moments[0].getTime() + parseInt(times[0].getAttribute("data-offset"), 10) * 60000);
     var otherDay =
@@ -53,7 +54,10 @@
     }
     var note = document.createElement("span");
     note.className = "your-time";
-    note.textContent = " (" + label + ": " + text + ")";
+    // A function, so that "$" in the text is not read as a replacement pattern.
+    note.textContent = " " + pattern.replace("{time}", function () {
+      return text;
+    });
     range.appendChild(note);
   }
 

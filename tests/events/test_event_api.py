@@ -16,6 +16,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
+from tests.planning_fixtures import member
 
 pytestmark = pytest.mark.django_db
 
@@ -33,45 +34,9 @@ NEW_EVENT = {
 }
 
 
-def member(organisation, role=Role.ORGANISER):
-    return MembershipFactory(organisation=organisation, role=role).user
-
-
 def as_user(api, user):
     api.force_authenticate(user)
     return api
-
-
-@pytest.fixture
-def plan(catalogue):
-    """A draft led from Türkiye with partners in Portugal and Finland, one venue each."""
-    lead = OrganisationFactory(name="Istanbul Sport for All", country="TR")
-    lisbon = OrganisationFactory(name="Lisboa Move", slug="lisboa-move", country="PT")
-    helsinki = OrganisationFactory(name="Helsinki Liikkuu", slug="helsinki", country="FI")
-    people = {
-        "lead": member(lead),
-        "viewer": member(lead, Role.VIEWER),
-        "pt": member(lisbon),
-        "fi": member(helsinki),
-        "outsider": UserFactory(),
-    }
-    event = services.create_event(
-        by=people["lead"],
-        lead=lead,
-        title_i18n={"en": "Move Together Week", "tr": "Birlikte Hareket Haftası"},
-        objective="social-inclusion",
-        starts_on=date(2027, 9, 23),
-        ends_on=date(2027, 9, 30),
-        sports=["running"],
-    )
-    services.add_partner(event, by=people["lead"], organisation=lisbon)
-    services.add_partner(event, by=people["lead"], organisation=helsinki)
-    venues = {
-        "tr": VenueFactory(organisation=lead, country="TR", timezone="Europe/Istanbul"),
-        "pt": VenueFactory(organisation=lisbon, notes="Key at the desk"),
-        "fi": VenueFactory(organisation=helsinki, country="FI", timezone="Europe/Helsinki"),
-    }
-    return event, people, venues
 
 
 def publish(event, people):

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 
 from events import services
 from events.models import (
@@ -18,7 +19,8 @@ from events.models import (
     Session,
     Sponsorship,
 )
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory
+from tests.planning_fixtures import member
 
 pytestmark = pytest.mark.django_db
 
@@ -31,67 +33,20 @@ def _today():
         yield
 
 
-def member(organisation, role=Role.ORGANISER):
-    return MembershipFactory(organisation=organisation, role=role).user
-
-
-@pytest.fixture
-def world(catalogue):
-    """A draft led from Türkiye with partners in Portugal and Finland, a venue in each."""
-    lead = OrganisationFactory(name="Istanbul Sport for All", country="TR")
-    lisbon = OrganisationFactory(name="Lisboa Move", country="PT")
-    helsinki = OrganisationFactory(name="Helsinki Liikkuu", country="FI")
-    people = {
-        "lead": member(lead),
-        "viewer": member(lead, Role.VIEWER),
-        "pt": member(lisbon),
-        "fi": member(helsinki),
-        "outsider": UserFactory(),
-    }
-    event = services.create_event(
-        by=people["lead"],
-        lead=lead,
-        title_i18n={"en": "Move Together Week", "tr": "Birlikte Hareket Haftası"},
-        objective="social-inclusion",
-        starts_on=date(2027, 9, 23),
-        ends_on=date(2027, 9, 30),
-        sports=["running"],
-    )
-    partners = {
-        "pt": services.add_partner(event, by=people["lead"], organisation=lisbon),
-        "fi": services.add_partner(event, by=people["lead"], organisation=helsinki),
-    }
-    venue = {
-        "tr": services.create_venue(
-            by=people["lead"],
-            organisation=lead,
-            name="Maçka Park",
-            address="Maçka",
-            city="Istanbul",
-            country="TR",
-        ),
-        "pt": services.create_venue(
-            by=people["pt"],
-            organisation=lisbon,
-            name="Parque das Nações",
-            address="Av. D. João II",
-            city="Lisboa",
-            country="PT",
-            timezone="Europe/Lisbon",
-        ),
-    }
-    return {"event": event, "people": people, "partners": partners, "venue": venue}
-
-
 def url(event, rest=""):
     return f"/events/{event.slug}/{rest}"
 
 
-def login(client, world, who):
-    client.force_login(world["people"][who])
+def login(client, plan, who):
+    client.force_login(plan.people[who])
 
 
-def pt_session(world, **extra):
+def flashed(response) -> list[str]:
+    """The messages a response leaves for the next page."""
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def pt_session(plan, **extra):
     values = {
         "title": "Fun run",
         "kind": "competition",
@@ -99,9 +54,7 @@ def pt_session(world, **extra):
         "ends_at": datetime(2027, 9, 24, 12, tzinfo=LISBON),
         **extra,
     }
-    return services.add_session(
-        world["event"], by=world["people"]["pt"], venue=world["venue"]["pt"], **values
-    )
+    return services.add_session(plan.event, by=plan.people["pt"], venue=plan.venues["pt"], **values)
 
 
 # Create and edit ---------------------------------------------------------------------------
@@ -192,9 +145,9 @@ def test_a_company_may_not_lead_and_is_told_why(client, catalogue):
     assert not Event.objects.exists()
 
 
-def test_lead_edits_the_event(client, world, catalogue):
-    event = world["event"]
-    login(client, world, "lead")
+def test_lead_edits_the_event(client, plan, catalogue):
+    event = plan.event
+    login(client, plan, "lead")
     form = client.get(url(event, "edit/")).context["form"]
     assert form.initial["title_tr"] == "Birlikte Hareket Haftası"
     assert form.initial["sports"] == ["running"]
@@ -207,33 +160,33 @@ def test_lead_edits_the_event(client, world, catalogue):
     assert event.starts_on == date(2027, 9, 22)
 
 
-def test_edit_refuses_dates_that_would_leave_a_session_out(client, world, catalogue):
-    pt_session(world)
-    login(client, world, "lead")
+def test_edit_refuses_dates_that_would_leave_a_session_out(client, plan, catalogue):
+    pt_session(plan)
+    login(client, plan, "lead")
     data = event_form(catalogue, starts_on="2027-09-25", ends_on="2027-09-30")
-    response = client.post(url(world["event"], "edit/"), data)
+    response = client.post(url(plan.event, "edit/"), data)
     assert response.status_code == 400
     assert "would fall outside the event" in " ".join(response.context["form"].errors["starts_on"])
-    world["event"].refresh_from_db()
-    assert world["event"].starts_on == date(2027, 9, 23)
+    plan.event.refresh_from_db()
+    assert plan.event.starts_on == date(2027, 9, 23)
 
 
 @pytest.mark.parametrize(("who", "status"), [("pt", 403), ("viewer", 403), ("outsider", 404)])
-def test_only_the_lead_edits_the_event(client, world, catalogue, who, status):
-    login(client, world, who)
-    assert client.get(url(world["event"], "edit/")).status_code == status
-    assert client.post(url(world["event"], "edit/"), event_form(catalogue)).status_code == status
-    world["event"].refresh_from_db()
-    assert world["event"].title_i18n["en"] == "Move Together Week"
+def test_only_the_lead_edits_the_event(client, plan, catalogue, who, status):
+    login(client, plan, who)
+    assert client.get(url(plan.event, "edit/")).status_code == status
+    assert client.post(url(plan.event, "edit/"), event_form(catalogue)).status_code == status
+    plan.event.refresh_from_db()
+    assert plan.event.title_i18n["en"] == "Move Together Week"
 
 
 # The plan page -----------------------------------------------------------------------------
 
 
-def test_plan_page_for_the_lead_shows_readiness_and_every_control(client, world):
-    pt_session(world)
-    login(client, world, "lead")
-    response = client.get(url(world["event"], "plan/"))
+def test_plan_page_for_the_lead_shows_readiness_and_every_control(client, plan):
+    pt_session(plan)
+    login(client, plan, "lead")
+    response = client.get(url(plan.event, "plan/"))
     assert response.status_code == 200
     text = response.text
     assert "European local events, type I" in text
@@ -245,12 +198,12 @@ def test_plan_page_for_the_lead_shows_readiness_and_every_control(client, world)
     assert response.context["sessions"][0]["editable"] is True
 
 
-def test_plan_page_marks_overdue_milestones_in_words(client, world):
-    milestone = world["event"].milestones.get(title="Venues booked")
+def test_plan_page_marks_overdue_milestones_in_words(client, plan):
+    milestone = plan.event.milestones.get(title="Venues booked")
     milestone.due_on = date(2027, 2, 1)
     milestone.save()
-    login(client, world, "lead")
-    response = client.get(url(world["event"], "plan/"))
+    login(client, plan, "lead")
+    response = client.get(url(plan.event, "plan/"))
     overdue = [
         row["milestone"].title
         for _phase, rows in response.context["phases"]
@@ -262,10 +215,10 @@ def test_plan_page_marks_overdue_milestones_in_words(client, world):
     assert "1 milestone is overdue." in response.text
 
 
-def test_plan_page_for_a_partner_shows_only_their_controls(client, world):
-    pt_session(world)
-    login(client, world, "fi")
-    response = client.get(url(world["event"], "plan/"))
+def test_plan_page_for_a_partner_shows_only_their_controls(client, plan):
+    pt_session(plan)
+    login(client, plan, "fi")
+    response = client.get(url(plan.event, "plan/"))
     assert response.status_code == 200
     assert "Add a partner" not in response.text
     assert "Publish" not in response.text
@@ -276,32 +229,33 @@ def test_plan_page_for_a_partner_shows_only_their_controls(client, world):
     assert "Add a session" in response.text  # in Finland
 
 
-def test_plan_page_for_a_viewer_is_read_only(client, world):
-    login(client, world, "viewer")
-    response = client.get(url(world["event"], "plan/"))
+def test_plan_page_for_a_viewer_is_read_only(client, plan):
+    login(client, plan, "viewer")
+    response = client.get(url(plan.event, "plan/"))
     assert response.status_code == 200
     for control in ("Add a session", "Add a milestone", "Mark done", "Remove", "Publish"):
         assert control not in response.text
 
 
-def test_plan_page_is_for_members_only(client, world):
-    event = world["event"]
+def test_plan_page_is_for_members_only(client, plan):
+    event = plan.event
     assert client.get(url(event, "plan/")).status_code == 302  # to the login page
-    login(client, world, "outsider")
+    login(client, plan, "outsider")
     assert client.get(url(event, "plan/")).status_code == 404  # a draft is not revealed
-    services.change_status(event, by=world["people"]["lead"], status="published")
+    services.change_status(event, by=plan.people["lead"], status="published")
     assert client.get(url(event, "plan/")).status_code == 403
 
 
 # Status ------------------------------------------------------------------------------------
 
 
-def test_lead_publishes_then_cancels_with_a_reason(client, world):
-    event = world["event"]
-    login(client, world, "lead")
+def test_lead_publishes_then_cancels_with_a_reason(client, plan):
+    event = plan.event
+    login(client, plan, "lead")
     assert client.get(url(event, "status/")).status_code == 200
     response = client.post(url(event, "status/"), {"status": "published"})
     assert response["Location"] == url(event, "plan/")
+    assert flashed(response) == ["The status of the event is now “Published”."]
     event.refresh_from_db()
     assert event.status == EventStatus.PUBLISHED
     response = client.post(url(event, "status/"), {"status": "cancelled", "reason": " "})
@@ -315,35 +269,35 @@ def test_lead_publishes_then_cancels_with_a_reason(client, world):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"status": "completed"}, "cannot become completed"),
+        ({"status": "completed"}, "cannot become"),
         ({"status": "draft"}, "valid choice"),
         ({}, "required"),
     ],
 )
-def test_status_change_refuses_what_the_workflow_forbids(client, world, data, message):
-    login(client, world, "lead")
-    response = client.post(url(world["event"], "status/"), data)
+def test_status_change_refuses_what_the_workflow_forbids(client, plan, data, message):
+    login(client, plan, "lead")
+    response = client.post(url(plan.event, "status/"), data)
     assert response.status_code == 400
     assert message in response.text
-    world["event"].refresh_from_db()
-    assert world["event"].status == EventStatus.DRAFT
+    plan.event.refresh_from_db()
+    assert plan.event.status == EventStatus.DRAFT
 
 
 @pytest.mark.parametrize("who", ["pt", "viewer"])
-def test_only_the_lead_changes_the_status(client, world, who):
-    login(client, world, who)
-    assert client.post(url(world["event"], "status/"), {"status": "published"}).status_code == 403
-    world["event"].refresh_from_db()
-    assert world["event"].status == EventStatus.DRAFT
+def test_only_the_lead_changes_the_status(client, plan, who):
+    login(client, plan, who)
+    assert client.post(url(plan.event, "status/"), {"status": "published"}).status_code == 403
+    plan.event.refresh_from_db()
+    assert plan.event.status == EventStatus.DRAFT
 
 
 # Partners and sponsors ---------------------------------------------------------------------
 
 
-def test_lead_adds_and_removes_a_partner(client, world):
-    event = world["event"]
+def test_lead_adds_and_removes_a_partner(client, plan):
+    event = plan.event
     berlin = OrganisationFactory(name="Berlin bewegt", country="DE")
-    login(client, world, "lead")
+    login(client, plan, "lead")
     response = client.post(
         url(event, "partners/new/"),
         {"organisation": berlin.pk, "role": "associate", "responsibilities": "Media"},
@@ -355,10 +309,10 @@ def test_lead_adds_and_removes_a_partner(client, world):
     assert not event.partners.filter(organisation=berlin).exists()
 
 
-def test_adding_a_partner_twice_or_unknown_is_refused(client, world):
-    event = world["event"]
-    login(client, world, "lead")
-    for organisation in (world["partners"]["pt"].organisation_id, 999999, "x"):
+def test_adding_a_partner_twice_or_unknown_is_refused(client, plan):
+    event = plan.event
+    login(client, plan, "lead")
+    for organisation in (plan.partners["pt"].organisation_id, 999999, "x"):
         response = client.post(
             url(event, "partners/new/"), {"organisation": organisation, "role": "partner"}
         )
@@ -371,19 +325,19 @@ def test_adding_a_partner_twice_or_unknown_is_refused(client, world):
     assert event.partners.count() == 3
 
 
-def test_removing_the_lead_or_a_partner_with_milestones_is_refused_with_a_message(client, world):
-    event = world["event"]
+def test_removing_the_lead_or_a_partner_with_milestones_is_refused_with_a_message(client, plan):
+    event = plan.event
     services.add_milestone(
         event,
-        by=world["people"]["lead"],
-        owner=world["partners"]["pt"],
+        by=plan.people["lead"],
+        owner=plan.partners["pt"],
         phase="preparation",
         title="Book the park",
         due_on=date(2027, 6, 1),
     )
-    login(client, world, "lead")
+    login(client, plan, "lead")
     lead = event.partners.get(role=PartnerRole.LEAD)
-    for partner in (lead, world["partners"]["pt"]):
+    for partner in (lead, plan.partners["pt"]):
         response = client.post(url(event, f"partners/{partner.pk}/remove/"), follow=True)
         assert response.status_code == 200
         assert EventPartner.objects.filter(pk=partner.pk).exists()
@@ -391,24 +345,24 @@ def test_removing_the_lead_or_a_partner_with_milestones_is_refused_with_a_messag
 
 
 @pytest.mark.parametrize("who", ["pt", "viewer"])
-def test_only_the_lead_manages_partners(client, world, who):
-    event = world["event"]
-    login(client, world, who)
+def test_only_the_lead_manages_partners(client, plan, who):
+    event = plan.event
+    login(client, plan, who)
     other = OrganisationFactory()
     assert client.get(url(event, "partners/new/")).status_code == 403
     response = client.post(
         url(event, "partners/new/"), {"organisation": other.pk, "role": "partner"}
     )
     assert response.status_code == 403
-    fi = world["partners"]["fi"]
+    fi = plan.partners["fi"]
     assert client.post(url(event, f"partners/{fi.pk}/remove/")).status_code == 403
     assert event.partners.count() == 3
 
 
-def test_lead_adds_and_removes_a_sponsor(client, world):
-    event = world["event"]
+def test_lead_adds_and_removes_a_sponsor(client, plan):
+    event = plan.event
     company = OrganisationFactory(kind="company", name="Bright Energy")
-    login(client, world, "lead")
+    login(client, plan, "lead")
     response = client.post(url(event, "sponsors/new/"), {"sponsor": company.pk, "tier": "main"})
     assert response.status_code == 302
     sponsorship = Sponsorship.objects.get(event=event)
@@ -430,12 +384,12 @@ def test_lead_adds_and_removes_a_sponsor(client, world):
     assert not Sponsorship.objects.exists()
 
 
-def test_only_the_lead_manages_sponsors(client, world):
-    event = world["event"]
+def test_only_the_lead_manages_sponsors(client, plan):
+    event = plan.event
     sponsorship = services.add_sponsor(
-        event, by=world["people"]["lead"], sponsor=OrganisationFactory(), tier="sponsor"
+        event, by=plan.people["lead"], sponsor=OrganisationFactory(), tier="sponsor"
     )
-    login(client, world, "pt")
+    login(client, plan, "pt")
     response = client.post(
         url(event, "sponsors/new/"), {"sponsor": OrganisationFactory().pk, "tier": "main"}
     )
@@ -447,11 +401,11 @@ def test_only_the_lead_manages_sponsors(client, world):
 # Sessions ----------------------------------------------------------------------------------
 
 
-def session_form(world, **changes):
+def session_form(plan, **changes):
     return {
         "title": "Fun run",
         "kind": "competition",
-        "venue": world["venue"]["pt"].pk,
+        "venue": plan.venues["pt"].pk,
         "starts_at": "2027-09-24T09:00",
         "ends_at": "2027-09-24T12:00",
         "capacity": "200",
@@ -460,11 +414,11 @@ def session_form(world, **changes):
     }
 
 
-def test_times_are_read_in_the_venues_zone(client, world):
-    login(client, world, "pt")
-    form = client.get(url(world["event"], "sessions/new/")).context["form"]
-    assert list(form.fields["venue"].queryset) == [world["venue"]["pt"]]  # their country only
-    response = client.post(url(world["event"], "sessions/new/"), session_form(world))
+def test_times_are_read_in_the_venues_zone(client, plan):
+    login(client, plan, "pt")
+    form = client.get(url(plan.event, "sessions/new/")).context["form"]
+    assert list(form.fields["venue"].queryset) == [plan.venues["pt"]]  # their country only
+    response = client.post(url(plan.event, "sessions/new/"), session_form(plan))
     assert response.status_code == 302
     session = Session.objects.get()
     # 09:00 in Lisbon in September (WEST, UTC+1) is 08:00 UTC.
@@ -474,10 +428,10 @@ def test_times_are_read_in_the_venues_zone(client, world):
     assert session.capacity == 200
 
 
-def test_the_lead_plans_sessions_anywhere(client, world):
-    login(client, world, "lead")
-    data = session_form(world, venue=world["venue"]["tr"].pk)
-    assert client.post(url(world["event"], "sessions/new/"), data).status_code == 302
+def test_the_lead_plans_sessions_anywhere(client, plan):
+    login(client, plan, "lead")
+    data = session_form(plan, venue=plan.venues["tr"].pk)
+    assert client.post(url(plan.event, "sessions/new/"), data).status_code == 302
     session = Session.objects.get()
     assert session.starts_at == datetime(2027, 9, 24, 6, tzinfo=UTC)  # Istanbul, UTC+3
 
@@ -503,20 +457,20 @@ def test_the_lead_plans_sessions_anywhere(client, world):
         ({"venue": ""}, "venue", "required"),
     ],
 )
-def test_bad_session_input_is_refused_on_its_field(client, world, changes, field, message):
-    login(client, world, "pt")
-    response = client.post(url(world["event"], "sessions/new/"), session_form(world, **changes))
+def test_bad_session_input_is_refused_on_its_field(client, plan, changes, field, message):
+    login(client, plan, "pt")
+    response = client.post(url(plan.event, "sessions/new/"), session_form(plan, **changes))
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert message in " ".join(errors.get(field, [])), errors
     assert not Session.objects.exists()
 
 
-def test_a_time_skipped_by_the_clock_change_is_refused(client, world):
-    event = world["event"]
+def test_a_time_skipped_by_the_clock_change_is_refused(client, plan):
+    event = plan.event
     Event.objects.filter(pk=event.pk).update(starts_on=date(2027, 3, 27))
-    login(client, world, "pt")
-    data = session_form(world, starts_at="2027-03-28T01:30", ends_at="2027-03-28T03:00")
+    login(client, plan, "pt")
+    data = session_form(plan, starts_at="2027-03-28T01:30", ends_at="2027-03-28T03:00")
     response = client.post(url(event, "sessions/new/"), data)
     assert response.status_code == 400
     assert "does not exist in Europe/Lisbon" in " ".join(
@@ -524,73 +478,75 @@ def test_a_time_skipped_by_the_clock_change_is_refused(client, world):
     )
 
 
-def test_a_double_booked_venue_is_refused_with_a_message(client, world):
-    pt_session(world, title="Morning run")
-    login(client, world, "lead")
-    data = session_form(world, starts_at="2027-09-24T11:00", ends_at="2027-09-24T13:00")
-    response = client.post(url(world["event"], "sessions/new/"), data)
+def test_a_double_booked_venue_is_refused_with_a_message(client, plan):
+    pt_session(plan, title="Morning run")
+    login(client, plan, "lead")
+    data = session_form(plan, starts_at="2027-09-24T11:00", ends_at="2027-09-24T13:00")
+    response = client.post(url(plan.event, "sessions/new/"), data)
     assert response.status_code == 400
     assert "already booked" in " ".join(response.context["form"].non_field_errors())
     assert Session.objects.count() == 1
 
 
-def test_partner_cannot_plan_at_another_countrys_venue(client, world):
-    login(client, world, "pt")
-    data = session_form(world, venue=world["venue"]["tr"].pk)
-    response = client.post(url(world["event"], "sessions/new/"), data)
+def test_partner_cannot_plan_at_another_countrys_venue(client, plan):
+    login(client, plan, "pt")
+    data = session_form(plan, venue=plan.venues["tr"].pk)
+    response = client.post(url(plan.event, "sessions/new/"), data)
     assert response.status_code == 400
     assert "venue" in response.context["form"].errors
     assert not Session.objects.exists()
 
 
-def test_viewers_and_outsiders_cannot_add_sessions(client, world):
-    login(client, world, "viewer")
-    assert client.get(url(world["event"], "sessions/new/")).status_code == 403
-    assert client.post(url(world["event"], "sessions/new/"), session_form(world)).status_code == 403
-    login(client, world, "outsider")
-    assert client.post(url(world["event"], "sessions/new/"), session_form(world)).status_code == 404
+def test_viewers_and_outsiders_cannot_add_sessions(client, plan):
+    login(client, plan, "viewer")
+    assert client.get(url(plan.event, "sessions/new/")).status_code == 403
+    assert client.post(url(plan.event, "sessions/new/"), session_form(plan)).status_code == 403
+    login(client, plan, "outsider")
+    assert client.post(url(plan.event, "sessions/new/"), session_form(plan)).status_code == 404
     assert not Session.objects.exists()
 
 
-def test_partner_edits_and_deletes_their_session(client, world):
-    session = pt_session(world)
-    login(client, world, "pt")
-    page = client.get(url(world["event"], f"sessions/{session.pk}/edit/"))
+def test_partner_edits_and_deletes_their_session(client, plan):
+    session = pt_session(plan)
+    login(client, plan, "pt")
+    page = client.get(url(plan.event, f"sessions/{session.pk}/edit/"))
     assert 'value="2027-09-24T09:00"' in page.text  # the venue's clock, not UTC
     assert "Europe/Lisbon" in page.text
     data = session_form(
-        world, title="Relay", starts_at="2027-09-24T15:00", ends_at="2027-09-24T16:30"
+        plan, title="Relay", starts_at="2027-09-24T15:00", ends_at="2027-09-24T16:30"
     )
-    assert client.post(url(world["event"], f"sessions/{session.pk}/edit/"), data).status_code == 302
+    assert client.post(url(plan.event, f"sessions/{session.pk}/edit/"), data).status_code == 302
     session.refresh_from_db()
     assert (session.title, session.starts_at) == ("Relay", datetime(2027, 9, 24, 14, tzinfo=UTC))
-    assert client.post(url(world["event"], f"sessions/{session.pk}/delete/")).status_code == 302
+    response = client.post(url(plan.event, f"sessions/{session.pk}/delete/"))
+    assert response.status_code == 302
+    assert "The session “Relay” has been deleted." in flashed(response)
     assert not Session.objects.exists()
 
 
-def test_bad_session_edit_saves_nothing(client, world):
-    session = pt_session(world)
-    login(client, world, "pt")
-    data = session_form(world, title="Relay", ends_at="2027-09-24T08:00")
-    response = client.post(url(world["event"], f"sessions/{session.pk}/edit/"), data)
+def test_bad_session_edit_saves_nothing(client, plan):
+    session = pt_session(plan)
+    login(client, plan, "pt")
+    data = session_form(plan, title="Relay", ends_at="2027-09-24T08:00")
+    response = client.post(url(plan.event, f"sessions/{session.pk}/edit/"), data)
     assert response.status_code == 400
     session.refresh_from_db()
     assert session.title == "Fun run"
 
 
-def test_partner_of_another_country_cannot_touch_a_session(client, world):
-    session = pt_session(world)
-    login(client, world, "fi")
-    edit = url(world["event"], f"sessions/{session.pk}/edit/")
+def test_partner_of_another_country_cannot_touch_a_session(client, plan):
+    session = pt_session(plan)
+    login(client, plan, "fi")
+    edit = url(plan.event, f"sessions/{session.pk}/edit/")
     assert client.get(edit).status_code == 403
-    assert client.post(edit, session_form(world, title="Mine now")).status_code == 403
-    assert client.post(url(world["event"], f"sessions/{session.pk}/delete/")).status_code == 403
+    assert client.post(edit, session_form(plan, title="Mine now")).status_code == 403
+    assert client.post(url(plan.event, f"sessions/{session.pk}/delete/")).status_code == 403
     session.refresh_from_db()
     assert session.title == "Fun run"
 
 
-def test_session_of_another_event_is_a_404(client, world, catalogue):
-    session = pt_session(world)
+def test_session_of_another_event_is_a_404(client, plan, catalogue):
+    session = pt_session(plan)
     lead = OrganisationFactory()
     organiser = member(lead)
     other = services.create_event(
@@ -608,9 +564,9 @@ def test_session_of_another_event_is_a_404(client, world, catalogue):
 # Milestones --------------------------------------------------------------------------------
 
 
-def test_lead_adds_a_milestone_for_a_partner(client, world):
-    event = world["event"]
-    login(client, world, "lead")
+def test_lead_adds_a_milestone_for_a_partner(client, plan):
+    event = plan.event
+    login(client, plan, "lead")
     assert (
         client.get(url(event, "milestones/new/?phase=follow-up")).context["form"].initial["phase"]
         == "follow-up"
@@ -621,59 +577,57 @@ def test_lead_adds_a_milestone_for_a_partner(client, world):
             "phase": "preparation",
             "title": "Book the park",
             "due_on": "2027-06-01",
-            "owner": world["partners"]["pt"].pk,
+            "owner": plan.partners["pt"].pk,
         },
     )
     assert response.status_code == 302
     milestone = event.milestones.get(title="Book the park")
-    assert milestone.owner == world["partners"]["pt"]
+    assert milestone.owner == plan.partners["pt"]
 
 
-def test_partner_adds_only_their_own_milestones(client, world):
-    event = world["event"]
-    login(client, world, "pt")
+def test_partner_adds_only_their_own_milestones(client, plan):
+    event = plan.event
+    login(client, plan, "pt")
     data = {"phase": "preparation", "title": "Volunteers", "due_on": "2027-06-01"}
     lead_partner = event.partners.get(role="lead")
     response = client.post(url(event, "milestones/new/"), {**data, "owner": lead_partner.pk})
     assert response.status_code == 400
     assert "owner" in response.context["form"].errors
-    response = client.post(
-        url(event, "milestones/new/"), {**data, "owner": world["partners"]["pt"].pk}
-    )
+    response = client.post(url(event, "milestones/new/"), {**data, "owner": plan.partners["pt"].pk})
     assert response.status_code == 302
-    assert event.milestones.filter(title="Volunteers", owner=world["partners"]["pt"]).exists()
+    assert event.milestones.filter(title="Volunteers", owner=plan.partners["pt"]).exists()
 
 
 @pytest.mark.parametrize(
     ("changes", "field"),
     [({"title": ""}, "title"), ({"due_on": "June"}, "due_on"), ({"phase": "party"}, "phase")],
 )
-def test_bad_milestone_input_is_refused(client, world, changes, field):
-    login(client, world, "lead")
+def test_bad_milestone_input_is_refused(client, plan, changes, field):
+    login(client, plan, "lead")
     data = {
         "phase": "preparation",
         "title": "Book",
         "due_on": "2027-06-01",
-        "owner": world["partners"]["pt"].pk,
+        "owner": plan.partners["pt"].pk,
         **changes,
     }
-    response = client.post(url(world["event"], "milestones/new/"), data)
+    response = client.post(url(plan.event, "milestones/new/"), data)
     assert response.status_code == 400
     assert field in response.context["form"].errors
-    assert world["event"].milestones.count() == 7
+    assert plan.event.milestones.count() == 7
 
 
-def test_partner_edits_marks_done_and_undoes_their_milestone(client, world):
-    event = world["event"]
+def test_partner_edits_marks_done_and_undoes_their_milestone(client, plan):
+    event = plan.event
     milestone = services.add_milestone(
         event,
-        by=world["people"]["lead"],
-        owner=world["partners"]["pt"],
+        by=plan.people["lead"],
+        owner=plan.partners["pt"],
         phase="preparation",
         title="Book the park",
         due_on=date(2027, 6, 1),
     )
-    login(client, world, "pt")
+    login(client, plan, "pt")
     edit = url(event, f"milestones/{milestone.pk}/edit/")
     assert "owner" not in client.get(edit).context["form"].fields  # only the lead hands over
     data = {"phase": "preparation", "title": "Book the big park", "due_on": "2027-06-15"}
@@ -687,36 +641,38 @@ def test_partner_edits_marks_done_and_undoes_their_milestone(client, world):
     assert milestone.done_on is None
 
 
-def test_lead_hands_a_milestone_to_a_partner_and_deletes_one(client, world):
-    event = world["event"]
+def test_lead_hands_a_milestone_to_a_partner_and_deletes_one(client, plan):
+    event = plan.event
     milestone = event.milestones.get(title="Volunteers trained")
-    login(client, world, "lead")
+    login(client, plan, "lead")
     data = {
         "phase": "preparation",
         "title": "Volunteers trained",
         "due_on": "2027-09-09",
-        "owner": world["partners"]["fi"].pk,
+        "owner": plan.partners["fi"].pk,
         "done_on": "",
     }
     assert client.post(url(event, f"milestones/{milestone.pk}/edit/"), data).status_code == 302
     milestone.refresh_from_db()
-    assert milestone.owner == world["partners"]["fi"]
-    assert client.post(url(event, f"milestones/{milestone.pk}/delete/")).status_code == 302
+    assert milestone.owner == plan.partners["fi"]
+    response = client.post(url(event, f"milestones/{milestone.pk}/delete/"))
+    assert response.status_code == 302
+    assert "The milestone “Volunteers trained” has been deleted." in flashed(response)
     assert not Milestone.objects.filter(pk=milestone.pk).exists()
 
 
-def test_others_cannot_touch_a_milestone(client, world):
-    event = world["event"]
+def test_others_cannot_touch_a_milestone(client, plan):
+    event = plan.event
     lead_milestone = event.milestones.get(title="Venues booked")
     own = services.add_milestone(
         event,
-        by=world["people"]["lead"],
-        owner=world["partners"]["pt"],
+        by=plan.people["lead"],
+        owner=plan.partners["pt"],
         phase="preparation",
         title="Book the park",
         due_on=date(2027, 6, 1),
     )
-    login(client, world, "pt")
+    login(client, plan, "pt")
     assert client.get(url(event, f"milestones/{lead_milestone.pk}/edit/")).status_code == 403
     assert (
         client.post(url(event, f"milestones/{lead_milestone.pk}/done/"), {"done": "1"}).status_code
@@ -724,7 +680,7 @@ def test_others_cannot_touch_a_milestone(client, world):
     )
     # Deleting is the lead's, even for the owner: the service's Forbidden becomes a 403.
     assert client.post(url(event, f"milestones/{own.pk}/delete/")).status_code == 403
-    login(client, world, "viewer")
+    login(client, plan, "viewer")
     assert (
         client.post(url(event, f"milestones/{lead_milestone.pk}/done/"), {"done": "1"}).status_code
         == 403
@@ -749,16 +705,16 @@ def test_others_cannot_touch_a_milestone(client, world):
         "milestones/new/",
     ],
 )
-def test_empty_and_garbage_posts_are_400s(client, world, path):
-    login(client, world, "lead")
-    assert client.post(url(world["event"], path), {}).status_code == 400
+def test_empty_and_garbage_posts_are_400s(client, plan, path):
+    login(client, plan, "lead")
+    assert client.post(url(plan.event, path), {}).status_code == 400
     garbage = {name: "\x00<script>" for name in ("title", "venue", "owner", "status", "tier")}
-    assert client.post(url(world["event"], path), garbage).status_code == 400
+    assert client.post(url(plan.event, path), garbage).status_code == 400
 
 
-def test_unknown_rows_are_404s(client, world):
-    login(client, world, "lead")
-    event = world["event"]
+def test_unknown_rows_are_404s(client, plan):
+    login(client, plan, "lead")
+    event = plan.event
     for path in (
         "sessions/999/edit/",
         "sessions/999/delete/",
