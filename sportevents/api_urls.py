@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, TokenView
@@ -12,6 +12,17 @@ from events.api import (
     SessionViewSet,
     SponsorshipViewSet,
     VenueViewSet,
+)
+from registrations.api import (
+    CheckInView,
+    ManageCancelView,
+    ManageRegistrationView,
+    RegistrationCancelView,
+    RegistrationViewSet,
+    TicketKeysView,
+    TicketPNGView,
+    TicketSVGView,
+    TicketTypeViewSet,
 )
 
 app_name = "api"
@@ -50,5 +61,41 @@ urlpatterns = [
     *event_resource("partners", PartnerViewSet, item=EDIT),
     *event_resource("milestones", MilestoneViewSet, item=EDIT),
     *event_resource("sponsors", SponsorshipViewSet, item={"get": "retrieve", "delete": "destroy"}),
+    *event_resource(
+        "ticket-types", TicketTypeViewSet, item={"get": "retrieve", "patch": "partial_update"}
+    ),
+    path(
+        "events/<slug:slug>/registrations/",
+        RegistrationViewSet.as_view({"get": "list", "post": "create"}),
+        name="event-registration-list",
+    ),
+    path("events/<slug:slug>/ticket-keys/", TicketKeysView.as_view(), name="event-ticket-keys"),
+    # References are upper case: `registrations/manage/...` is never taken for one.
+    re_path(
+        r"^registrations/(?P<reference>[0-9A-Z]{4,12})/cancel/$",
+        RegistrationCancelView.as_view(),
+        name="registration-cancel",
+    ),
+    path(
+        "registrations/manage/<slug:token>/",
+        ManageRegistrationView.as_view(),
+        name="registration-manage",
+    ),
+    path(
+        "registrations/manage/<slug:token>/cancel/",
+        ManageCancelView.as_view(),
+        name="registration-manage-cancel",
+    ),
+    path(
+        "registrations/manage/<slug:token>/tickets/<uuid:ticket_id>/qr.png",
+        TicketPNGView.as_view(),
+        name="ticket-qr-png",
+    ),
+    path(
+        "registrations/manage/<slug:token>/tickets/<uuid:ticket_id>/qr.svg",
+        TicketSVGView.as_view(),
+        name="ticket-qr-svg",
+    ),
+    path("checkins/", CheckInView.as_view(), name="checkin"),
     path("", include(router.urls)),
 ]

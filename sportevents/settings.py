@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "sportevents.middleware.RejectNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
@@ -194,8 +195,14 @@ REST_FRAMEWORK = {
         "anon": env_str("API_THROTTLE_ANON", "120/min"),
         "user": env_str("API_THROTTLE_USER", "600/min"),
         "login": env_str("API_THROTTLE_LOGIN", "10/min"),
+        # Per client address and per email address.
+        "registration": env_str("API_THROTTLE_REGISTRATION", "30/min"),
+        "checkin": env_str("API_THROTTLE_CHECKIN", "600/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Behind a load balancer, the client's address is in X-Forwarded-For: rate limits per
+    # address need to know how many proxies to skip.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0) or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "sportevents API",
@@ -220,6 +227,8 @@ SPECTACULAR_SETTINGS = {
         "MemberRoleEnum": "events.models.Role",
         "PartnerRoleEnum": "events.models.PartnerRole",
         "EventStatusEnum": "events.models.EventStatus",
+        "RegistrationStatusEnum": "registrations.models.RegistrationStatus",
+        "ParticipantRoleEnum": "registrations.models.Role",
     },
 }
 

@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from registrations.models import CheckIn, EventKey, Participant, Registration, TicketType
+
+
+@admin.register(TicketType)
+class TicketTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "event", "price", "currency", "capacity", "taken", "is_active"]
+    list_filter = ["is_active", "currency"]
+    search_fields = ["name", "event__slug"]
+    readonly_fields = ["taken"]
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    fields = ["name", "email", "country", "year_of_birth", "role", "ticket_revoked_at"]
+    readonly_fields = ["ticket_revoked_at"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["reference", "name", "email", "event", "ticket_type", "seats", "status"]
+    list_filter = ["status", "is_group"]
+    search_fields = ["reference", "name", "email", "event__slug"]
+    list_select_related = ["event", "ticket_type"]
+    readonly_fields = ["manage_token_hash"]
+    inlines = [ParticipantInline]
+
+
+@admin.register(EventKey)
+class EventKeyAdmin(admin.ModelAdmin):
+    list_display = ["key_id", "event", "is_active", "created_at", "retired_at"]
+    # The private key is never shown, not even here.
+    exclude = ["private_key"]
+    readonly_fields = ["key_id", "event", "created_at"]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ["scanned_at", "event", "participant", "result", "gate", "reason"]
+    list_filter = ["result"]
+    search_fields = ["participant__name", "event__slug", "gate"]
+    list_select_related = ["event", "participant"]

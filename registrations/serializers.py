@@ -1,0 +1,499 @@
+"""The registration API's shapes: input serializers that check what a client sent (the rules are
+the services'), and output serializers for ticket types, registrations, tickets and scans."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from events.models import Event
+from events.serializers import AwareDateTimeField
+from registrations.forms import ACCESSIBILITY_NEEDS, MAX_PARTICIPANTS
+from registrations.models import (
+    CheckInResult,
+    Gender,
+    Participant,
+    Registration,
+    Role,
+    TicketType,
+)
+
+# Ticket types ------------------------------------------------------------------------------
+
+
+class TicketTypeSerializer(serializers.ModelSerializer):
+    """What a ticket costs, how many seats are left and whether it is on sale now."""
+
+    seats_left = serializers.IntegerField(read_only=True)
+    on_sale = serializers.SerializerMethodField(help_text="Active and within its sales window.")
+    is_free = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = TicketType
+        fields = [
+            "id",
+            "name",
+            "description",
+            "price",
+            "currency",
+            "is_free",
+            "capacity",
+            "seats_left",
+            "on_sale",
+            "is_active",
+            "sales_start",
+            "sales_end",
+            "min_age",
+            "max_age",
+        ]
+        read_only_fields = fields
+
+    def get_on_sale(self, ticket_type) -> bool:
+        return ticket_type.on_sale(self.context.get("now"))
+
+
+class TicketTypeInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True)
+    price = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text="0 (the default) for a free ticket; paid tickets wait for payment.",
+    )
+    currency = serializers.RegexField(
+        r"^[A-Za-z]{3}$",
+        required=False,
+        help_text="ISO 4217 code, e.g. EUR or TRY (default EUR).",
+        error_messages={"invalid": _("Give the three-letter code, such as EUR.")},
+    )
+    capacity = serializers.IntegerField(min_value=1, max_value=1_000_000)
+    sales_start = AwareDateTimeField(
+        required=False, allow_null=True, help_text="ISO 8601 with offset; null: no limit."
+    )
+    sales_end = AwareDateTimeField(
+        required=False, allow_null=True, help_text="ISO 8601 with offset; null: no limit."
+    )
+    min_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
+    max_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
+    is_active = serializers.BooleanField(required=False, help_text="On sale (default true).")
+
+    def validate_currency(self, value: str) -> str:
+        return value.upper()
+
+    def validate(self, data):
+        # Both ends given in one request: say which is wrong. A PATCH of one end is checked
+        # against the stored other end by the model's constraints in the service.
+        start, end = data.get("sales_start"), data.get("sales_end")
+        if start and end and end <= start:
+            raise serializers.ValidationError(
+                {"sales_end": _("The sales end must be after the sales start.")}
+            )
+        low, high = data.get("min_age"), data.get("max_age")
+        if low is not None and high is not None and high < low:
+            raise serializers.ValidationError(
+                {"max_age": _("The maximum age cannot be below the minimum age.")}
+            )
+        return data
+
+
+# Registering -------------------------------------------------------------------------------
+
+
+class ParticipantInputSerializer(serializers.Serializer):
+    """One person who takes part. Optional fields left out take the registration's defaults."""
+
+    name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(
+        required=False, allow_blank=True, help_text="Without one, the ticket goes to the buyer."
+    )
+    country = CountryField(help_text="Country of residence (ISO 3166-1 alpha-2).")
+    year_of_birth = serializers.IntegerField(min_value=1900, max_value=2100)
+    gender = serializers.ChoiceField(
+        choices=Gender.choices, required=False, help_text="Default: undisclosed."
+    )
+    role = serializers.ChoiceField(
+        choices=Role.choices, required=False, help_text="Default: athlete."
+    )
+    guardian_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    guardian_email = serializers.EmailField(required=False, allow_blank=True)
+    guardian_confirmed = serializers.BooleanField(
+        required=False,
+        help_text="Under 16: the parent or guardian agrees that the child takes part.",
+    )
+    survey_consent = serializers.BooleanField(
+        required=False, help_text="Optional: to the follow-up impact survey."
+    )
+    accessibility_consent = serializers.BooleanField(
+        required=False,
+        help_text="Optional: to store the accessibility needs below (deleted after the event).",
+    )
+    accessibility_needs = serializers.ListField(
+        child=serializers.ChoiceField(choices=ACCESSIBILITY_NEEDS),
+        required=False,
+        max_length=len(ACCESSIBILITY_NEEDS),
+        help_text="Only with accessibility_consent.",
+    )
+    accessibility_note = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text="A short medical or dietary note; only with accessibility_consent.",
+    )
+
+
+def flatten_errors(errors: dict) -> dict:
+    """`{"participants": {1: {"email": [...]}}}` → `{"participants[1].email": [...]}`: the keys
+    the service uses for its own rules, so a client reads every participant error one way."""
+    flat = {}
+    for key, value in errors.items():
+        if key != "participants" or not isinstance(value, dict | list):
+            flat[key] = value
+            continue
+        # DRF 3.18 gives the errors by index; older versions as a list, {} for a valid person.
+        people = value.items() if isinstance(value, dict) else enumerate(value)
+        for index, person in people:
+            if isinstance(index, int):
+                for name, messages in person.items():
+                    flat[f"participants[{index}].{name}"] = messages
+            else:  # the list as a whole: not a list, too short or too long
+                flat.setdefault(key, []).extend(person)
+    return flat
+
+
+def _site_language() -> str:
+    code = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class RegistrationInputSerializer(serializers.Serializer):
+    """The person who registers (the buyer), the ticket type and the participants, each of whom
+    gets their own ticket. Participant errors come as `participants[<index>].<field>`."""
+
+    ticket_type = serializers.PrimaryKeyRelatedField(
+        queryset=TicketType.objects.none(), help_text="Id of one of the event's ticket types."
+    )
+    name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(
+        help_text="Tickets and the link to manage the registration go here."
+    )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="For our emails; default: the request's language (Accept-Language).",
+    )
+    accept_terms = serializers.BooleanField(help_text="Must be true.")
+    join_waiting_list = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="If the ticket is full: join the waiting list instead of a 409.",
+    )
+    participants = ParticipantInputSerializer(many=True, min_length=1, max_length=MAX_PARTICIPANTS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.context.get("event")
+        if event is not None:
+            # Another event's ticket type is simply unknown here.
+            self.fields["ticket_type"].queryset = event.ticket_types.all()
+
+    @property
+    def errors(self):
+        return flatten_errors(super().errors)
+
+    def validate(self, data):
+        data.setdefault("language", _site_language())
+        data["participants"] = [dict(person) for person in data["participants"]]
+        return data
+
+
+# Registrations out -------------------------------------------------------------------------
+
+
+class TicketTypeSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TicketType
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    country = CountryField()
+    # Optional addresses: "" when not given, which is not an email to a schema validator.
+    email = serializers.CharField(read_only=True, help_text="Empty: the ticket goes to the buyer.")
+    guardian_email = serializers.CharField(read_only=True)
+    guardian_confirmed = serializers.SerializerMethodField()
+    survey_consent = serializers.SerializerMethodField()
+    accessibility_consent = serializers.SerializerMethodField()
+    ticket_revoked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Participant
+        fields = [
+            "ticket_id",
+            "name",
+            "email",
+            "country",
+            "year_of_birth",
+            "gender",
+            "role",
+            "guardian_name",
+            "guardian_email",
+            "guardian_confirmed",
+            "survey_consent",
+            "accessibility_consent",
+            "accessibility_needs",
+            "accessibility_note",
+            "ticket_revoked",
+        ]
+        read_only_fields = fields
+
+    def get_guardian_confirmed(self, participant) -> bool:
+        return participant.guardian_confirmed_at is not None
+
+    def get_survey_consent(self, participant) -> bool:
+        return participant.survey_consent_at is not None
+
+    def get_accessibility_consent(self, participant) -> bool:
+        return participant.accessibility_consent_at is not None
+
+    def get_ticket_revoked(self, participant) -> bool:
+        return participant.ticket_revoked_at is not None
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    """A registration as its organisers see it."""
+
+    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    ticket_type = TicketTypeSummarySerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    participants = ParticipantSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "reference",
+            "event",
+            "ticket_type",
+            "name",
+            "email",
+            "language",
+            "status",
+            "status_label",
+            "is_group",
+            "seats",
+            "created_at",
+            "cancelled_at",
+            "participants",
+        ]
+        read_only_fields = fields
+
+
+class TicketSerializer(ParticipantSerializer):
+    """A participant with their signed ticket: the code in the QR, and the QR as images."""
+
+    ticket = serializers.SerializerMethodField(
+        help_text="The signed ticket code; null unless the registration is confirmed."
+    )
+    qr_png = serializers.SerializerMethodField()
+    qr_svg = serializers.SerializerMethodField()
+
+    class Meta(ParticipantSerializer.Meta):
+        fields = [*ParticipantSerializer.Meta.fields, "ticket", "qr_png", "qr_svg"]
+        read_only_fields = fields
+
+    def get_ticket(self, participant) -> str | None:
+        return self.context.get("tickets", {}).get(participant.pk)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_qr_png(self, participant) -> str | None:
+        return self._qr(participant, "qr.png")
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_qr_svg(self, participant) -> str | None:
+        return self._qr(participant, "qr.svg")
+
+    def _qr(self, participant, name: str) -> str | None:
+        base = self.context.get("manage_url")
+        if not base or participant.pk not in self.context.get("tickets", {}):
+            return None
+        return f"{base}tickets/{participant.ticket_id}/{name}"
+
+
+class OwnRegistrationSerializer(RegistrationSerializer):
+    """A registration as the person who made it sees it, at its manage link."""
+
+    waitlist_position = serializers.SerializerMethodField(
+        help_text="Place on the waiting list (1 = next); null unless waitlisted."
+    )
+    participants = TicketSerializer(many=True, read_only=True)
+
+    class Meta(RegistrationSerializer.Meta):
+        fields = [*RegistrationSerializer.Meta.fields, "waitlist_position"]
+        read_only_fields = fields
+
+    def get_waitlist_position(self, registration) -> int | None:
+        return self.context.get("waitlist_position")
+
+
+class RegistrationCreatedSerializer(RegistrationSerializer):
+    """The new registration and the secret to manage it: shown once, keep it."""
+
+    waitlist_position = serializers.SerializerMethodField(
+        help_text="Place on the waiting list (1 = next); null unless waitlisted."
+    )
+    manage_token = serializers.SerializerMethodField(
+        help_text="Secret for /registrations/manage/{token}/; shown only here and in the email."
+    )
+
+    class Meta(RegistrationSerializer.Meta):
+        fields = [*RegistrationSerializer.Meta.fields, "waitlist_position", "manage_token"]
+        read_only_fields = fields
+
+    def get_waitlist_position(self, registration) -> int | None:
+        return self.context.get("waitlist_position")
+
+    def get_manage_token(self, registration) -> str:
+        return self.context["manage_token"]
+
+
+# Signed tickets: keys for offline scanners -------------------------------------------------
+
+
+class PublicKeySerializer(serializers.Serializer):
+    key_id = serializers.CharField()
+    public_key = serializers.CharField(help_text="The raw 32-byte Ed25519 key, base64url.")
+    algorithm = serializers.ChoiceField(choices=["Ed25519"])
+
+
+class TicketKeysSerializer(serializers.Serializer):
+    """What a scanner needs to check tickets offline: never a private key."""
+
+    event = serializers.CharField(help_text="The event's slug.")
+    keys = PublicKeySerializer(many=True, help_text="Every key that verifies the event's tickets.")
+    revoked = serializers.ListField(
+        child=serializers.UUIDField(), help_text="Ids of cancelled or re-issued tickets."
+    )
+    generated_at = serializers.DateTimeField()
+
+
+# Check-in ----------------------------------------------------------------------------------
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class CheckInInputSerializer(serializers.Serializer):
+    event = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Event.objects.none(), help_text="The event's slug."
+    )
+    token = serializers.CharField(max_length=400, help_text="The code in the ticket's QR.")
+    gate = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    scanned_at = AwareDateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When an offline scanner read the ticket (ISO 8601 with offset); default now.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["event"].queryset = Event.objects.visible_to(request.user)
+
+    def validate_scanned_at(self, value):
+        if value is not None and value > timezone.now() + CLOCK_SKEW:
+            raise serializers.ValidationError(_("A scan cannot be in the future."))
+        return value
+
+
+AGE_GROUPS = [
+    ("under-16", _("Under 16")),
+    ("16-17", _("16–17")),
+    ("adult", _("Adult")),
+]
+GUARDIAN_AGE, ADULT_AGE = 16, 18
+
+
+def age_group(year_of_birth: int, event: Event) -> str:
+    """What the door needs: under 16 (came with a guardian's consent), 16–17, or adult; the age
+    reached in the event's year, as the registration rules reckon it."""
+    age = event.starts_on.year - year_of_birth
+    if age < GUARDIAN_AGE:
+        return "under-16"
+    return "16-17" if age < ADULT_AGE else "adult"
+
+
+class PreviousScanSerializer(serializers.Serializer):
+    scanned_at = serializers.DateTimeField()
+    gate = serializers.CharField()
+
+
+class ScanSerializer(serializers.Serializer):
+    """The answer at the door. Who it is shows for valid and already; accessibility needs only
+    when the participant consented to store them."""
+
+    result = serializers.ChoiceField(choices=CheckInResult.choices)
+    reason = serializers.CharField(help_text="Why it is invalid; empty when valid.")
+    name = serializers.SerializerMethodField()
+    reference = serializers.SerializerMethodField()
+    ticket_type = serializers.SerializerMethodField()
+    age_group = serializers.SerializerMethodField()
+    age_group_label = serializers.SerializerMethodField()
+    accessibility_needs = serializers.SerializerMethodField()
+    accessibility_note = serializers.SerializerMethodField()
+    previous = serializers.SerializerMethodField(help_text="The first valid scan, for already.")
+
+    def _person(self, scan):
+        if scan.result == CheckInResult.INVALID:
+            return None
+        return scan.participant
+
+    def _consented(self, scan):
+        person = self._person(scan)
+        return person if person is not None and person.accessibility_consent_at else None
+
+    def get_name(self, scan) -> str | None:
+        person = self._person(scan)
+        return person.name if person else None
+
+    def get_reference(self, scan) -> str | None:
+        person = self._person(scan)
+        return person.registration.reference if person else None
+
+    def get_ticket_type(self, scan) -> str | None:
+        person = self._person(scan)
+        return person.registration.ticket_type.name if person else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=AGE_GROUPS, allow_null=True))
+    def get_age_group(self, scan):
+        person = self._person(scan)
+        return age_group(person.year_of_birth, self.context["event"]) if person else None
+
+    def get_age_group_label(self, scan) -> str | None:
+        code = self.get_age_group(scan)
+        return str(dict(AGE_GROUPS)[code]) if code else None
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.ChoiceField(choices=ACCESSIBILITY_NEEDS), allow_null=True
+        )
+    )
+    def get_accessibility_needs(self, scan):
+        person = self._consented(scan)
+        return list(person.accessibility_needs) if person else None
+
+    def get_accessibility_note(self, scan) -> str | None:
+        person = self._consented(scan)
+        return person.accessibility_note if person else None
+
+    @extend_schema_field(PreviousScanSerializer(allow_null=True))
+    def get_previous(self, scan):
+        if scan.previous is None:
+            return None
+        return PreviousScanSerializer(scan.previous).data

@@ -1,0 +1,433 @@
+"""Registration writes: ticket types, registering with capacity that never oversells, the
+waiting list, cancellation with promotion, and check-in at the door."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.models import Event, EventStatus
+from events.permissions import access_for, require_lead_editor
+from registrations import tasks, tickets
+from registrations.links import hash_token, manage_token_for
+from registrations.models import (
+    AccessibilityNeed,
+    CheckIn,
+    CheckInResult,
+    EventKey,
+    Participant,
+    Registration,
+    RegistrationStatus,
+    TicketType,
+)
+from sportevents.errors import Conflict, Forbidden
+
+GUARDIAN_AGE = 16  # under this age a parent or guardian registers with the child
+SURVEY_CONSENT_VERSION = "2026-1"
+TICKET_TYPE_FIELDS = (
+    "name",
+    "description",
+    "price",
+    "currency",
+    "capacity",
+    "sales_start",
+    "sales_end",
+    "min_age",
+    "max_age",
+    "is_active",
+)
+PARTICIPANT_FIELDS = (
+    "name",
+    "email",
+    "country",
+    "year_of_birth",
+    "gender",
+    "role",
+    "guardian_name",
+    "guardian_email",
+    "accessibility_needs",
+    "accessibility_note",
+)
+
+
+# Ticket types ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_ticket_type(event: Event, *, by, **fields) -> TicketType:
+    require_lead_editor(by, event)
+    unknown = set(fields) - set(TICKET_TYPE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown ticket type fields: {sorted(unknown)}")
+    ticket_type = TicketType(event=event, **fields)
+    ticket_type.currency = ticket_type.currency.upper()
+    ticket_type.full_clean()
+    ticket_type.save()
+    return ticket_type
+
+
+@transaction.atomic
+def update_ticket_type(ticket_type: TicketType, *, by, **fields) -> TicketType:
+    require_lead_editor(by, ticket_type.event)
+    ticket_type = TicketType.objects.select_for_update().get(pk=ticket_type.pk)
+    for name, value in fields.items():
+        if name not in TICKET_TYPE_FIELDS:
+            raise TypeError(f"unknown ticket type field: {name}")
+        setattr(ticket_type, name, value)
+    ticket_type.currency = ticket_type.currency.upper()
+    if ticket_type.capacity < ticket_type.taken:
+        raise ValidationError(
+            {
+                "capacity": _("%(taken)s seats are taken already; the capacity cannot be lower.")
+                % {"taken": ticket_type.taken}
+            }
+        )
+    ticket_type.full_clean()
+    ticket_type.save()
+    # More seats, or seats back on sale: the waiting list gets them first.
+    _promote(ticket_type.pk)
+    return ticket_type
+
+
+# Registering -------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    registration: Registration
+    manage_token: str
+    waitlist_position: int | None = None
+    tokens: dict = field(default_factory=dict)  # participant id → signed ticket
+
+
+def _clean_participants(
+    event: Event, ticket_type: TicketType, people: list[dict], now
+) -> list[Participant]:
+    if not people:
+        raise ValidationError({"participants": _("Register at least one participant.")})
+    result = []
+    for index, person in enumerate(people):
+        unknown = (
+            set(person)
+            - set(PARTICIPANT_FIELDS)
+            - {"survey_consent", "accessibility_consent", "guardian_confirmed"}
+        )
+        if unknown:
+            raise TypeError(f"unknown participant fields: {sorted(unknown)}")
+        data = {k: v for k, v in person.items() if k in PARTICIPANT_FIELDS}
+        participant = Participant(**data)
+        errors = {}
+        age = event.starts_on.year - (participant.year_of_birth or 0)
+        if not 0 <= age <= 120:
+            errors["year_of_birth"] = _("Give a real year of birth.")
+        elif ticket_type.min_age is not None and age < ticket_type.min_age:
+            errors["year_of_birth"] = _("This ticket is for people aged %(min)s or more.") % {
+                "min": ticket_type.min_age
+            }
+        elif ticket_type.max_age is not None and age > ticket_type.max_age:
+            errors["year_of_birth"] = _("This ticket is for people aged %(max)s or less.") % {
+                "max": ticket_type.max_age
+            }
+        if not errors.get("year_of_birth") and age < GUARDIAN_AGE:
+            if not (participant.guardian_name and participant.guardian_email):
+                errors["guardian_name"] = _(
+                    "Under 16, a parent or guardian registers too: give their name and email."
+                )
+            elif not person.get("guardian_confirmed"):
+                errors["guardian_confirmed"] = _(
+                    "The parent or guardian must confirm that the child may take part."
+                )
+            else:
+                participant.guardian_confirmed_at = now
+        if person.get("survey_consent"):
+            participant.survey_consent_at = now
+            participant.survey_consent_version = SURVEY_CONSENT_VERSION
+        if set(participant.accessibility_needs or []) - set(AccessibilityNeed.values):
+            errors["accessibility_needs"] = _("Unknown accessibility need.")
+        if person.get("accessibility_consent"):
+            participant.accessibility_consent_at = now
+        elif participant.accessibility_needs or participant.accessibility_note:
+            errors["accessibility_consent"] = _(
+                "To store accessibility needs, tick the consent for them; or leave them out."
+            )
+        if errors:
+            raise ValidationError({f"participants[{index}].{k}": v for k, v in errors.items()})
+        try:
+            participant.full_clean(exclude=["registration"])
+        except ValidationError as error:
+            raise ValidationError(
+                {f"participants[{index}].{k}": v for k, v in error.message_dict.items()}
+            ) from None
+        result.append(participant)
+    return result
+
+
+def _take_seats(ticket_type: TicketType, seats: int) -> bool:
+    """Raise `taken` by `seats` only if they fit: one conditional UPDATE, safe under races."""
+    return bool(
+        TicketType.objects.filter(
+            pk=ticket_type.pk, is_active=True, taken__lte=F("capacity") - seats
+        ).update(taken=F("taken") + seats)
+    )
+
+
+def _someone_waits(ticket_type: TicketType) -> bool:
+    return Registration.objects.filter(
+        ticket_type=ticket_type, status=RegistrationStatus.WAITLISTED
+    ).exists()
+
+
+def waitlist_position(registration: Registration) -> int:
+    return registration.waitlist_position()
+
+
+def register(
+    event: Event,
+    *,
+    ticket_type: TicketType,
+    name: str,
+    email: str,
+    language: str,
+    participants: list[dict],
+    accept_terms: bool,
+    join_waiting_list: bool = False,
+    notify: bool = True,
+) -> Outcome:
+    """Register one person, or a group, for a ticket type. Full: waiting list or Conflict."""
+    now = timezone.now()
+    if not accept_terms:
+        raise ValidationError({"accept_terms": _("Accept the terms to register.")})
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language.")})
+    if event.status != EventStatus.PUBLISHED:
+        raise Conflict(_("Registration is not open for this event."), code="not_open")
+    if ticket_type.event_id != event.pk or not ticket_type.on_sale(now):
+        raise Conflict(_("This ticket is not on sale."), code="not_on_sale")
+    people = _clean_participants(event, ticket_type, participants, now)
+    if len(people) > ticket_type.capacity:
+        raise Conflict(
+            _("This ticket has %(capacity)s seats in all; a group of %(n)s cannot fit.")
+            % {"capacity": ticket_type.capacity, "n": len(people)},
+            code="group_too_large",
+        )
+    registration = Registration(
+        event=event,
+        ticket_type=ticket_type,
+        name=name.strip(),
+        email=email.strip().lower(),
+        language=language,
+        is_group=len(people) > 1,
+        seats=len(people),
+        terms_accepted_at=now,
+        created_at=now,
+    )
+    token = manage_token_for(registration)
+    registration.manage_token_hash = hash_token(token)
+    try:
+        with transaction.atomic():
+            # Those already waiting come first: a newcomer takes a seat only if no one waits.
+            if not _someone_waits(ticket_type) and _take_seats(ticket_type, len(people)):
+                registration.status = (
+                    RegistrationStatus.CONFIRMED
+                    if ticket_type.is_free
+                    else RegistrationStatus.PENDING_PAYMENT
+                )
+            elif join_waiting_list:
+                registration.status = RegistrationStatus.WAITLISTED
+            else:
+                raise Conflict(
+                    _(
+                        "This ticket is sold out. You can join the waiting list: the first in line "
+                        "gets the next free seat."
+                    ),
+                    code="full",
+                )
+            # The database enforces one registration per address: a race ends in IntegrityError.
+            registration.full_clean(exclude=["manage_token_hash"], validate_constraints=False)
+            registration.save()
+            for participant in people:
+                participant.registration = registration
+            Participant.objects.bulk_create(people)
+    except IntegrityError as error:
+        raise Conflict(
+            _(
+                "%(email)s is registered for this ticket already. Use the link in the confirmation "
+                "email to see or change the registration."
+            )
+            % {"email": registration.email},
+            code="already_registered",
+        ) from error
+    if notify:
+        transaction.on_commit(lambda: tasks.send_registration_email.delay(registration.pk))
+    outcome = Outcome(registration, token)
+    if registration.status == RegistrationStatus.WAITLISTED:
+        outcome.waitlist_position = waitlist_position(registration)
+    return outcome
+
+
+def find_registration(token: str) -> Registration | None:
+    return (
+        Registration.objects.select_related("event", "ticket_type")
+        .filter(manage_token_hash=hash_token(token))
+        .first()
+    )
+
+
+# Cancelling and the waiting list ----------------------------------------------------------
+
+
+def _promote(ticket_type_id: int) -> list[Registration]:
+    """Give freed seats to the waiting list in order of arrival; caller holds the row lock."""
+    ticket_type = TicketType.objects.get(pk=ticket_type_id)
+    promoted = []
+    for waiting in (
+        Registration.objects.select_for_update()
+        .filter(ticket_type_id=ticket_type_id, status=RegistrationStatus.WAITLISTED)
+        .order_by("created_at", "pk")
+    ):
+        if waiting.seats > ticket_type.capacity - ticket_type.taken:
+            break  # the first in line keeps their place until enough seats are free
+        if not _take_seats(ticket_type, waiting.seats):
+            break
+        ticket_type.taken += waiting.seats
+        waiting.status = (
+            RegistrationStatus.CONFIRMED
+            if ticket_type.is_free
+            else RegistrationStatus.PENDING_PAYMENT
+        )
+        waiting.save(update_fields=["status"])
+        promoted.append(waiting)
+        transaction.on_commit(lambda pk=waiting.pk: tasks.send_promotion_email.delay(pk))
+    return promoted
+
+
+@transaction.atomic
+def cancel_registration(registration: Registration) -> list[Registration]:
+    """Cancel (by its manage link or an organiser); frees the seats, promotes the waiting list.
+    Returns the registrations promoted."""
+    # Lock the capacity row first, then the registration: the same order everywhere.
+    TicketType.objects.select_for_update().filter(pk=registration.ticket_type_id).first()
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise Conflict(_("This registration is cancelled already."), code="already_cancelled")
+    held = registration.holds_seats
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    registration.participants.update(ticket_revoked_at=registration.cancelled_at)
+    if held:
+        TicketType.objects.filter(pk=registration.ticket_type_id).update(
+            taken=F("taken") - registration.seats
+        )
+    # Also when a waiting group leaves: those behind it may fit the seats it waited for.
+    return _promote(registration.ticket_type_id)
+
+
+def cancel_by_organiser(registration: Registration, *, by) -> list[Registration]:
+    access = access_for(by, registration.event)
+    if not access.edits_anything:
+        raise Forbidden(_("Only the event's organisers may cancel registrations."))
+    return cancel_registration(registration)
+
+
+# Check-in ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scan:
+    result: str  # CheckInResult
+    reason: str = ""
+    participant: Participant | None = None
+    previous: CheckIn | None = None  # for "already checked in"
+
+
+def _log(event, result, *, participant=None, reason="", gate="", by=None, at=None) -> CheckIn:
+    return CheckIn.objects.create(
+        event=event,
+        participant=participant,
+        result=result,
+        reason=reason,
+        gate=gate,
+        scanned_by=by,
+        scanned_at=at or timezone.now(),
+    )
+
+
+def check_in(
+    event: Event, *, token: str, gate: str, by, scanned_at: datetime | None = None
+) -> Scan:
+    """Verify a ticket at the door and record the scan; exactly one scan of a ticket is green."""
+    access = access_for(by, event)
+    if not access.edits_anything:
+        raise Forbidden(_("Only the event's organisers may check tickets in."))
+    gate = gate.strip()[:60]
+
+    def refuse(reason: str, participant=None) -> Scan:
+        _log(
+            event,
+            CheckInResult.INVALID,
+            participant=participant,
+            reason=reason,
+            gate=gate,
+            by=by,
+            at=scanned_at,
+        )
+        return Scan(CheckInResult.INVALID, reason, participant)
+
+    try:
+        claims = tickets.verify(token, tickets.public_keys(event))
+    except tickets.BadTicket:
+        try:
+            claims, _payload, _signature = tickets.read(token)
+        except tickets.BadTicket:
+            return refuse(_("Not a ticket: the code cannot be read."))
+        if claims.event_id != event.pk:
+            return refuse(_("This ticket is for another event."))
+        if EventKey.objects.filter(
+            event=event, key_id=claims.key_id, retired_at__isnull=False
+        ).exists():
+            return refuse(_("Signed with a key that is no longer valid: issue a new ticket."))
+        return refuse(_("Forged or altered ticket: the signature does not match."))
+    if claims.event_id != event.pk:
+        return refuse(_("This ticket is for another event."))
+    participant = (
+        Participant.objects.select_related("registration__ticket_type")
+        .filter(ticket_id=claims.ticket_id, registration__event=event)
+        .first()
+    )
+    if participant is None:
+        return refuse(_("Unknown ticket."))
+    registration = participant.registration
+    if participant.ticket_revoked_at or registration.status == RegistrationStatus.CANCELLED:
+        return refuse(_("This ticket was cancelled."), participant)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return refuse(
+            _("This registration is not confirmed (%(status)s).")
+            % {"status": registration.get_status_display()},
+            participant,
+        )
+    try:
+        with transaction.atomic():
+            _log(
+                event, CheckInResult.VALID, participant=participant, gate=gate, by=by, at=scanned_at
+            )
+    except IntegrityError:
+        previous = CheckIn.objects.filter(
+            participant=participant, result=CheckInResult.VALID
+        ).first()
+        _log(
+            event,
+            CheckInResult.ALREADY,
+            participant=participant,
+            gate=gate,
+            by=by,
+            at=scanned_at,
+            reason=_("Already checked in."),
+        )
+        return Scan(CheckInResult.ALREADY, _("Already checked in."), participant, previous)
+    return Scan(CheckInResult.VALID, "", participant)

@@ -1,0 +1,67 @@
+"""Emails to participants, sent by Celery after the transaction commits, retried on failure."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from events.ical import calendar_for
+from registrations import tickets
+from registrations.links import manage_token_for
+from registrations.models import Registration, RegistrationStatus
+
+RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 8}
+
+
+def _registration(pk: int) -> Registration | None:
+    return (
+        Registration.objects.select_related("event", "ticket_type")
+        .prefetch_related("participants", "event__sessions__venue")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def _send(registration: Registration, template: str) -> None:
+    with translation.override(registration.language):
+        context = {
+            "registration": registration,
+            "event": registration.event,
+            "manage_url": settings.SITE_URL
+            + reverse("registrations:manage", args=[manage_token_for(registration)]),
+            "position": registration.waitlist_position(),
+        }
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}.txt", context)
+        message = EmailMultiAlternatives(subject, body, to=[registration.email])
+        if registration.status == RegistrationStatus.CONFIRMED:
+            for participant in registration.participants.all():
+                message.attach(
+                    f"ticket-{participant.name}.png".replace(" ", "-"),
+                    tickets.qr_png(tickets.sign(participant)),
+                    "image/png",
+                )
+            message.attach(
+                f"{registration.event.slug}.ics",
+                calendar_for([registration.event], name=registration.event.title),
+                "text/calendar",
+            )
+    message.send()
+
+
+@shared_task(**RETRY)
+def send_registration_email(registration_id: int) -> None:
+    registration = _registration(registration_id)
+    if registration is not None:
+        _send(registration, "registration")
+
+
+@shared_task(**RETRY)
+def send_promotion_email(registration_id: int) -> None:
+    registration = _registration(registration_id)
+    if registration is not None and registration.holds_seats:
+        _send(registration, "promotion")

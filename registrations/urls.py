@@ -1,0 +1,37 @@
+from django.urls import path
+
+from registrations.views import door, organiser, participant
+
+app_name = "registrations"
+
+urlpatterns = [
+    # Participants: no account; the registration's page is reached by its secret link.
+    path("events/<slug:slug>/register/", participant.register, name="register"),
+    path("registrations/<str:token>/", participant.manage, name="manage"),
+    path("registrations/<str:token>/cancel/", participant.cancel, name="cancel"),
+    path(
+        "registrations/<str:token>/tickets/<uuid:ticket>.png",
+        participant.ticket_png,
+        name="ticket_png",
+    ),
+    # Organisers: members of the event's organisations who edit it
+    path("events/<slug:slug>/registrations/", organiser.registration_list, name="list"),
+    path("events/<slug:slug>/registrations.csv", organiser.registrations_csv, name="csv"),
+    path(
+        "events/<slug:slug>/registrations/<str:reference>/cancel/",
+        organiser.registration_cancel,
+        name="organiser_cancel",
+    ),
+    path("events/<slug:slug>/ticket-types/", organiser.ticket_type_list, name="ticket_types"),
+    path(
+        "events/<slug:slug>/ticket-types/new/",
+        organiser.ticket_type_create,
+        name="ticket_type_create",
+    ),
+    path(
+        "events/<slug:slug>/ticket-types/<int:pk>/edit/",
+        organiser.ticket_type_edit,
+        name="ticket_type_edit",
+    ),
+    path("events/<slug:slug>/check-in/", door.check_in, name="check_in"),
+]

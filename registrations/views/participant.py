@@ -1,0 +1,221 @@
+"""The participant's pages: register (alone or a group), and the registration's own page at its
+secret link, with the QR tickets and a cancel button. No account is needed."""
+
+import base64
+import re
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from events.models import EventStatus, Session
+from events.views.display import programme
+from events.views.helpers import button_view, get_event_for_user, posted, show_error
+from registrations import services, tickets
+from registrations.forms import (
+    MAX_PARTICIPANTS,
+    GroupSizeForm,
+    ParticipantFormSet,
+    RegistrationForm,
+    need_labels,
+    typed_values,
+)
+from registrations.models import Registration, RegistrationStatus
+from sportevents.errors import DomainError
+
+PARTICIPANT_KEY = re.compile(r"participants\[(\d+)\]\.(\w+)")
+
+
+def show_refusal(form, participant_forms: list, error: ValidationError | DomainError) -> None:
+    """The service's refusal onto the page: "participants[1].year_of_birth" onto the second
+    participant sent, the rest onto the registration form (`show_error`)."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        rest = {}
+        for key, errors in error.error_dict.items():
+            match = PARTICIPANT_KEY.fullmatch(key)
+            if match and int(match[1]) < len(participant_forms):
+                target = participant_forms[int(match[1])]
+                target.add_error(match[2] if match[2] in target.fields else None, errors)
+            else:
+                rest[key] = errors
+        if not rest:
+            return
+        error = ValidationError(rest)
+    show_error(form, error)
+
+
+def _group_size(request) -> int:
+    try:
+        return min(max(int(request.GET.get("participants", 1)), 1), MAX_PARTICIPANTS)
+    except ValueError:
+        return 1
+
+
+def _registered_message(outcome: services.Outcome) -> str:
+    status = outcome.registration.status
+    if status == RegistrationStatus.WAITLISTED:
+        return _("You are number %(position)s on the waiting list.") % {
+            "position": outcome.waitlist_position
+        }
+    if status == RegistrationStatus.PENDING_PAYMENT:
+        return _("Your seats are held; the registration is confirmed once it is paid.")
+    return _("You are registered. Your tickets are below.")
+
+
+@require_http_methods(["GET", "POST"])
+def register(request, slug: str):
+    event, _access = get_event_for_user(request.user, slug)
+    now = timezone.now()
+    ticket_types = [t for t in event.ticket_types.all() if t.on_sale(now)]
+    data = posted(request)
+    if event.status != EventStatus.PUBLISHED or not ticket_types:
+        return render(
+            request,
+            "registrations/register.html",
+            {"event": event, "registration_open": False},
+            status=200 if data is None else 400,
+        )
+    form = RegistrationForm(
+        data, ticket_types=ticket_types, initial={"ticket_type": request.GET.get("ticket_type")}
+    )
+    participants = ParticipantFormSet(data, prefix="participants")
+    full = False
+    size_form = None
+    if data is None:
+        participants.extra = _group_size(request) - 1
+        size_form = GroupSizeForm(
+            initial={"participants": participants.extra + 1}, auto_id="group_%s"
+        )
+    elif "add_participant" in data:
+        # Another participant, without JavaScript: the page again as typed, one more, no errors.
+        form = RegistrationForm(initial=typed_values(form), ticket_types=ticket_types)
+        participants = participants.with_one_more()
+    elif all([form.is_valid(), participants.is_valid()]):  # both, for all their errors
+        sent = participants.to_register()
+        try:
+            outcome = services.register(
+                event,
+                **form.service_fields(),
+                participants=[person.service_fields() for person in sent],
+            )
+        except (DomainError, ValidationError) as error:
+            full = getattr(error, "code", None) == "full"
+            show_refusal(form, sent, error)
+        else:
+            messages.success(request, _registered_message(outcome))
+            return redirect("registrations:manage", token=outcome.manage_token)
+    failed = bool(form.errors or participants.total_error_count())
+    return render(
+        request,
+        "registrations/register.html",
+        {
+            "event": event,
+            "form": form,
+            "participants": participants,
+            "size_form": size_form,
+            "ticket_types": ticket_types,
+            "registration_open": True,
+            "offer_waiting_list": full or any(not t.seats_left for t in ticket_types),
+            "may_add": participants.total_form_count() < MAX_PARTICIPANTS,
+            "failed": failed,
+        },
+        status=400 if failed else 200,
+    )
+
+
+def _registration_or_404(token: str) -> Registration:
+    registration = services.find_registration(token)
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The address is the key to the registration: keep it out of caches and search engines.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+def manage(request, token: str):
+    registration = _registration_or_404(token)
+    event = registration.event
+    participants = list(registration.participants.all())
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    key = tickets.signing_key(event) if confirmed else None
+    people = []
+    for participant in participants:
+        code = tickets.sign(participant, key=key) if confirmed else ""
+        people.append(
+            {
+                "participant": participant,
+                "code": code,
+                "qr": base64.b64encode(tickets.qr_svg(code)).decode() if code else "",
+                "needs": need_labels(participant.accessibility_needs),
+            }
+        )
+    sessions = (
+        Session.objects.filter(event=event)
+        .select_related("venue")
+        .prefetch_related("venue__features")
+    )
+    return _private(
+        render(
+            request,
+            "registrations/manage.html",
+            {
+                "registration": registration,
+                "event": event,
+                "token": token,
+                "people": people,
+                "programme": programme(sessions),
+                "position": registration.waitlist_position(),
+                "may_cancel": registration.status != RegistrationStatus.CANCELLED,
+            },
+        )
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel(request, token: str):
+    """A confirmation page, then the cancellation: it frees the seats for the waiting list."""
+    registration = _registration_or_404(token)
+    manage_url = reverse("registrations:manage", args=[token])
+    if request.method == "POST":
+        return button_view(
+            request,
+            action=lambda: services.cancel_registration(registration),
+            success=_("Your registration is cancelled; the seats go to the next in line."),
+            next=manage_url,
+        )
+    if registration.status == RegistrationStatus.CANCELLED:
+        return redirect(manage_url)
+    return _private(
+        render(
+            request,
+            "registrations/cancel.html",
+            {"registration": registration, "event": registration.event, "token": token},
+        )
+    )
+
+
+@never_cache
+def ticket_png(request, token: str, ticket):
+    """The QR code as a PNG, to save or print; only while the registration is confirmed."""
+    registration = _registration_or_404(token)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise Http404
+    participant = get_object_or_404(registration.participants, ticket_id=ticket)
+    participant.registration = registration
+    response = HttpResponse(tickets.qr_png(tickets.sign(participant)), content_type="image/png")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ticket-{registration.reference}-{str(ticket)[:8]}.png"'
+    )
+    return _private(response)

@@ -1,0 +1,99 @@
+"""Confirmation and promotion emails: sent after commit, in the participant's language, with
+the tickets' QR codes and the programme as an .ics attachment."""
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import zxingcpp
+from django.core import mail
+from icalendar import Calendar
+from PIL import Image
+
+from events import services as planning
+from registrations import services, tickets
+from sportevents.errors import Conflict
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def with_session(event, plan):
+    lisbon = ZoneInfo("Europe/Lisbon")
+    planning.add_session(
+        event,
+        by=plan.people["lead"],
+        venue=plan.venues["pt"],
+        title="Fun run",
+        kind="competition",
+        starts_at=datetime(2027, 9, 25, 9, tzinfo=lisbon),
+        ends_at=datetime(2027, 9, 25, 12, tzinfo=lisbon),
+    )
+    return event
+
+
+def test_confirmation_email_carries_the_link_the_tickets_and_the_calendar(
+    with_session, free_ticket, sign_up, person, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = sign_up(
+            free_ticket,
+            email="ana@example.org",
+            language="fr",
+            participants=[person(name="Ana"), person(name="Rui")],
+        )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ana@example.org"]
+    assert f"/registrations/{outcome.manage_token}/" in message.body
+    assert "Move Together Week" in message.subject or "Semaine" in message.subject
+    images = [a for a in message.attachments if a[2] == "image/png"]
+    assert len(images) == 2
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(images[0][1])))
+    claims = tickets.verify(decoded[0].text, tickets.public_keys(with_session))
+    assert claims.ticket_id in {p.ticket_id for p in outcome.registration.participants.all()}
+    ics = next(a for a in message.attachments if a[2] == "text/calendar")
+    calendar = Calendar.from_ical(ics[1])
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    assert events[0]["DTSTART"].dt == datetime(2027, 9, 25, 9, tzinfo=ZoneInfo("Europe/Lisbon"))
+    assert calendar.walk("VTIMEZONE"), "every TZID needs its VTIMEZONE"
+
+
+def test_nothing_is_sent_when_the_registration_fails(
+    free_ticket, sign_up, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(free_ticket, email="same@example.org")
+        with pytest.raises(Conflict):
+            sign_up(free_ticket, email="same@example.org")
+    assert len(mail.outbox) == 1
+
+
+def test_waiting_list_email_then_promotion_email(
+    event, lead, sign_up, django_capture_on_commit_callbacks
+):
+    tiny = services.create_ticket_type(event, by=lead, name="Clinic", capacity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = sign_up(tiny, email="first@example.org")
+        second = sign_up(tiny, email="second@example.org", join_waiting_list=True)
+    assert "waiting list" in mail.outbox[1].body
+    assert "position 1" in mail.outbox[1].body
+    assert not [a for a in mail.outbox[1].attachments if a[2] == "image/png"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(first.registration)
+    promotion = mail.outbox[2]
+    assert promotion.to == ["second@example.org"]
+    assert "first on the waiting list" in promotion.body
+    assert [a for a in promotion.attachments if a[2] == "image/png"]
+    second.registration.refresh_from_db()
+    assert second.registration.status == "confirmed"
+
+
+def test_demo_loading_sends_no_email(catalogue, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert mail.outbox == []
