@@ -15,12 +15,18 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Raw bytes, JSON escapes, or percent-encoded in a form body.
         text_body = not request.content_type.startswith("multipart/")
         if (
             "\x00" in request.path
             or "%00" in request.META.get("QUERY_STRING", "")
             or any("\x00" in value for value in request.GET.values())
             or (text_body and any(marker in request.body for marker in NUL_MARKERS))
+            or (
+                request.content_type == "application/x-www-form-urlencoded"
+                and b"%00" in request.body
+            )
+            or (not text_body and any("\x00" in value for value in request.POST.values()))
         ):
             return error_response(
                 request,

@@ -111,3 +111,13 @@ def test_nul_bytes_are_refused_with_a_400(client, method, path, body):
     response = getattr(client, method)(path, **kwargs)
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
+
+
+def test_a_percent_encoded_nul_in_a_form_body_is_refused(client):
+    response = client.post(
+        "/api/v1/events/",
+        "objective=healthy-lifestyles&action=%7D%00x",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
