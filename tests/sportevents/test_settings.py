@@ -30,9 +30,21 @@ def test_check_deploy_is_clean_with_production_values():
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
-    result = manage("check", env=env)
+    # What gunicorn does: load the WSGI application.
+    result = subprocess.run(
+        [sys.executable, "-c", "import sportevents.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert f"{missing} is not set" in result.stderr
+
+
+def test_manage_py_on_an_unconfigured_checkout_runs_in_development_mode():
+    result = manage("check", env={"PATH": os.environ["PATH"]})
+    assert result.returncode == 0, result.stderr
 
 
 def test_debug_is_off_unless_asked():
