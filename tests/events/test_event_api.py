@@ -56,6 +56,18 @@ def add_session(event, by, venue, *, day=24, start=9, end=12, title="Fun run"):
     )
 
 
+def session_body(venue, starts_at: str, ends_at: str, *, title="Swim", kind="training", **extra):
+    """A session as an API client posts it: times as ISO 8601 with their offset."""
+    return {
+        "venue": venue.pk,
+        "title": title,
+        "kind": kind,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        **extra,
+    }
+
+
 def url(event, *parts):
     return f"{EVENTS}{event.slug}/" + "".join(f"{part}/" for part in parts)
 
@@ -373,13 +385,7 @@ def test_partner_organiser_may_not_plan_another_country_nor_edit_the_event(api, 
     as_user(api, people["pt"])
     response = api.post(
         url(event, "sessions"),
-        {
-            "venue": venues["fi"].pk,
-            "title": "Swim",
-            "kind": "training",
-            "starts_at": "2027-09-24T09:00:00+03:00",
-            "ends_at": "2027-09-24T10:00:00+03:00",
-        },
+        session_body(venues["fi"], "2027-09-24T09:00:00+03:00", "2027-09-24T10:00:00+03:00"),
     )
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
@@ -392,13 +398,7 @@ def test_lead_organiser_plans_every_country(api, plan):
     as_user(api, people["lead"])
     response = api.post(
         url(event, "sessions"),
-        {
-            "venue": venues["fi"].pk,
-            "title": "Swim",
-            "kind": "training",
-            "starts_at": "2027-09-24T06:00:00Z",
-            "ends_at": "2027-09-24T07:00:00Z",
-        },
+        session_body(venues["fi"], "2027-09-24T06:00:00Z", "2027-09-24T07:00:00Z"),
     )
     assert response.status_code == 201
     assert response.json()["local_start"] == "2027-09-24T09:00:00+03:00"
@@ -409,13 +409,9 @@ def test_naive_times_are_refused_with_a_message(api, plan):
     as_user(api, people["pt"])
     response = api.post(
         url(event, "sessions"),
-        {
-            "venue": venues["pt"].pk,
-            "title": "Fun run",
-            "kind": "competition",
-            "starts_at": "2027-09-24T09:00:00",
-            "ends_at": "2027-09-24",
-        },
+        session_body(
+            venues["pt"], "2027-09-24T09:00:00", "2027-09-24", title="Fun run", kind="competition"
+        ),
     )
     assert response.status_code == 400
     errors = response.json()["errors"]
@@ -460,13 +456,13 @@ def test_venue_of_a_non_partner_is_unknown(api, plan):
     as_user(api, people["lead"])
     response = api.post(
         url(event, "sessions"),
-        {
-            "venue": stranger.pk,
-            "title": "Fun run",
-            "kind": "competition",
-            "starts_at": "2027-09-24T09:00:00+01:00",
-            "ends_at": "2027-09-24T11:00:00+01:00",
-        },
+        session_body(
+            stranger,
+            "2027-09-24T09:00:00+01:00",
+            "2027-09-24T11:00:00+01:00",
+            title="Fun run",
+            kind="competition",
+        ),
     )
     assert response.status_code == 400
     assert "venue" in response.json()["errors"]
@@ -478,13 +474,13 @@ def test_double_booking_is_409(api, plan):
     as_user(api, people["pt"])
     response = api.post(
         url(event, "sessions"),
-        {
-            "venue": venues["pt"].pk,
-            "title": "Clash",
-            "kind": "workshop",
-            "starts_at": "2027-09-24T11:00:00+01:00",
-            "ends_at": "2027-09-24T13:00:00+01:00",
-        },
+        session_body(
+            venues["pt"],
+            "2027-09-24T11:00:00+01:00",
+            "2027-09-24T13:00:00+01:00",
+            title="Clash",
+            kind="workshop",
+        ),
     )
     assert response.status_code == 409
     assert response.json()["code"] == "venue_double_booked"
@@ -867,13 +863,13 @@ def test_session_times_across_a_daylight_saving_change(api, catalogue):
     # Portugal turns its clocks back from 02:00 to 01:00 on 31 October 2027.
     response = api.post(
         url(event, "sessions"),
-        {
-            "venue": venue.pk,
-            "title": "Night run",
-            "kind": "competition",
-            "starts_at": "2027-10-31T00:30:00Z",
-            "ends_at": "2027-10-31T02:30:00Z",
-        },
+        session_body(
+            venue,
+            "2027-10-31T00:30:00Z",
+            "2027-10-31T02:30:00Z",
+            title="Night run",
+            kind="competition",
+        ),
     )
     assert response.status_code == 201, response.json()
     body = response.json()
