@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from events.views.helpers import posted, show_error, status_for
-from registrations import services
+from registrations import checkins
 from registrations.forms import CheckInForm, need_labels
 from registrations.models import CheckIn, CheckInResult
 from registrations.views.common import age_group, event_zone, get_event_for_editor
@@ -20,7 +20,7 @@ from sportevents.errors import DomainError
 RECENT_SCANS = 10
 
 
-def _answer(scan: services.Scan, event, zone: ZoneInfo) -> dict:
+def _answer(scan: checkins.Scan, event, zone: ZoneInfo) -> dict:
     """What the panel says: a heading, the facts, and its kind (valid, already, invalid)."""
     answer = {"result": scan.result, "facts": [], "needs": [], "note": ""}
     person = scan.participant
@@ -66,7 +66,7 @@ def check_in(request, slug: str):
     answer = None
     if request.method == "POST" and form.is_valid():
         try:
-            scan = services.check_in(
+            scan = checkins.check_in(
                 event,
                 token=form.cleaned_data["token"],
                 gate=form.cleaned_data["gate"],

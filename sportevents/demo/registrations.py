@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from events import services as event_services
 from events.models import Event, Organisation, Role
-from registrations import services, tickets
+from registrations import checkins, services, tickets
 from registrations.models import Registration
 from sportevents.demo.people import LOGINS
 from sportevents.demo.planning import WEEK_OF_SPORT_SLUG
@@ -185,7 +185,7 @@ def _seed_autumn_walk(rng: random.Random, today) -> None:
     scanned = timezone.make_aware(datetime.combine(day, time(9, 40)), zone)
     for index, outcome in enumerate(outcomes[:32]):
         participant = outcome.registration.participants.get()
-        services.check_in(
+        checkins.check_in(
             event,
             token=tickets.sign(participant),
             gate="Kaisaniemi gate" if index % 2 else "Shore gate",

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 
 from events import services as planning
 from events.models import EventStatus
-from registrations import services, tickets
+from registrations import checkins, services, tickets
 from registrations.models import (
     CheckIn,
     CheckInResult,
@@ -458,7 +458,7 @@ def crowd(event, lead, free_ticket, paid_ticket, sign_up, person):
     cancelled = sign_up(free_ticket, name="Gone", email="gone@example.org")
     services.cancel_registration(cancelled.registration)
     participant = ayse.registration.participants.get()
-    services.check_in(event, token=tickets.sign(participant), gate="A", by=lead)
+    checkins.check_in(event, token=tickets.sign(participant), gate="A", by=lead)
     return {"ayse": ayse, "group": group, "cancelled": cancelled}
 
 
@@ -802,7 +802,7 @@ def test_second_scan_is_amber_with_the_time_and_gate_of_the_first(
 ):
     outcome = sign_up(free_ticket)
     code = tickets.sign(outcome.registration.participants.get())
-    services.check_in(
+    checkins.check_in(
         event, token=code, gate="North", by=lead, scanned_at=datetime(2027, 9, 23, 7, 5, tzinfo=UTC)
     )
     client.force_login(lead)

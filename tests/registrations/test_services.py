@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from events import services as planning
-from registrations import services, tickets
+from registrations import checkins, services, tickets
 from registrations.models import (
     CheckIn,
     CheckInResult,
@@ -693,7 +693,7 @@ def confirmed(free_ticket, sign_up):
 
 
 def scan(event, token, by, gate="North gate", at=None):
-    return services.check_in(event, token=token, gate=gate, by=by, scanned_at=at)
+    return checkins.check_in(event, token=token, gate=gate, by=by, scanned_at=at)
 
 
 def test_first_scan_is_valid_and_logged(event, lead, confirmed):

@@ -1,0 +1,85 @@
+"""The door: check-in, and the public keys that let a scanner check tickets offline."""
+
+import base64
+from functools import cached_property
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from events.api.common import get_visible_event
+from events.models import Event
+from events.permissions import EventAccess, access_for
+from registrations import checkins, tickets
+from registrations.api.common import IsEventEditor
+from registrations.models import (
+    Participant,
+)
+from registrations.serializers import (
+    CheckInInputSerializer,
+    ScanSerializer,
+    TicketKeysSerializer,
+)
+from sportevents.api import validated
+
+
+class CheckInView(APIView):
+    """Check a ticket in at a gate: `valid`, `already` (with the first scan) or `invalid` (with
+    the reason: forged, altered, revoked, cancelled, another event's). Every scan is logged.
+    The event's organisers (lead and partners) only."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "checkin"
+
+    @extend_schema(
+        request=CheckInInputSerializer,
+        responses={200: OpenApiResponse(ScanSerializer, description="The answer for the door.")},
+    )
+    def post(self, request):
+        data = validated(CheckInInputSerializer, request.data, context={"request": request})
+        event = data.pop("event")
+        scan = checkins.check_in(event, by=request.user, **data)
+        return Response(ScanSerializer(scan, context={"event": event}).data)
+
+
+class TicketKeysView(APIView):
+    """The event's public keys and revoked tickets, for a scanner that checks tickets offline.
+    The event's organisers only; private keys never leave the server."""
+
+    permission_classes = [permissions.IsAuthenticated, IsEventEditor]
+
+    @cached_property
+    def event(self) -> Event:
+        return get_visible_event(self.request.user, self.kwargs["slug"])
+
+    @cached_property
+    def event_access(self) -> EventAccess:
+        return access_for(self.request.user, self.event)
+
+    @extend_schema(responses={200: TicketKeysSerializer})
+    def get(self, request, slug: str):
+        event = self.event
+        # A scanner loaded before the first ticket is signed still needs the key to come.
+        tickets.signing_key(event)
+        keys = [
+            {
+                "key_id": key_id,
+                "public_key": base64.urlsafe_b64encode(public).rstrip(b"=").decode(),
+                "algorithm": "Ed25519",
+            }
+            for key_id, public in sorted(tickets.public_keys(event).items())
+        ]
+        revoked = Participant.objects.filter(
+            registration__event=event, ticket_revoked_at__isnull=False
+        ).values_list("ticket_id", flat=True)
+        data = {
+            "event": event.slug,
+            "keys": keys,
+            "revoked": list(revoked),
+            "generated_at": timezone.now(),
+        }
+        return Response(TicketKeysSerializer(data).data)

@@ -1,0 +1,182 @@
+"""Registering (anonymous), the organisers' list of registrations, and their cancelling."""
+
+import hashlib
+from collections.abc import Mapping
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from events.api.common import EventResourceViewSet
+from events.models import Event
+from registrations import services
+from registrations.api.common import IsEventEditor, _private
+from registrations.models import (
+    Participant,
+    Registration,
+    RegistrationStatus,
+    Role,
+)
+from registrations.serializers import (
+    RegistrationCreatedSerializer,
+    RegistrationInputSerializer,
+    RegistrationSerializer,
+)
+from sportevents.api import validated
+
+
+class RegistrationEmailThrottle(ScopedRateThrottle):
+    """Registrations per email address, from however many addresses they come."""
+
+    def get_cache_key(self, request, view):
+        data = request.data
+        email = data.get("email") if isinstance(data, Mapping) else None
+        if not isinstance(email, str) or not email.strip():
+            return None  # the serializer refuses it
+        ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        return self.cache_format % {"scope": f"{self.scope}_email", "ident": ident}
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _participants_matching(**lookups) -> Exists:
+    return Exists(Participant.objects.filter(registration=OuterRef("pk"), **lookups))
+
+
+class RegistrationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", max_length=100, label=_("Name, email address or reference")
+    )
+    status = django_filters.ChoiceFilter(choices=RegistrationStatus.choices)
+    ticket_type = IdFilter(field_name="ticket_type_id", label=_("Ticket type id"))
+    # Participant filters match one person: ?country=PT&role=coach is a Portuguese coach.
+    country = django_filters.ChoiceFilter(
+        choices=countries, method="by_participant", label=_("A participant's country")
+    )
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, method="by_participant", label=_("A participant's role")
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["q", "status", "ticket_type", "country", "role"]
+
+    def search(self, queryset, name, value: str):
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=text)
+            | Q(email__icontains=text)
+            | Q(reference__iexact=text)
+            | _participants_matching(name__icontains=text)
+            | _participants_matching(email__icontains=text)
+        )
+
+    def by_participant(self, queryset, name, value: str):
+        return queryset  # applied together in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        person = {
+            name: self.form.cleaned_data[name]
+            for name in ("country", "role")
+            if self.form.cleaned_data.get(name)
+        }
+        return queryset.filter(_participants_matching(**person)) if person else queryset
+
+
+class RegistrationViewSet(mixins.ListModelMixin, EventResourceViewSet):
+    """Register for the event (no account needed), or, as its organiser, list its registrations.
+
+    Registering answers 201 with the registration and its `manage_token` (shown once, also sent
+    by email), 409 `full` when the ticket is sold out and the waiting list was not asked for,
+    409 `already_registered` for a second seat of one ticket type by one address.
+    """
+
+    model = Registration
+    serializer_class = RegistrationSerializer
+    filterset_class = RegistrationFilter
+    throttle_scope = "registration"
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated(), IsEventEditor()]
+
+    def get_throttles(self):
+        if self.action == "create":
+            # Per client address (per account when logged in), and per email address.
+            return [ScopedRateThrottle(), RegistrationEmailThrottle()]
+        return super().get_throttles()
+
+    def rows_of(self, event):
+        return (
+            Registration.objects.filter(event=event)
+            .select_related("event", "ticket_type")
+            .prefetch_related("participants")
+            .order_by("-created_at", "-pk")
+        )
+
+    @extend_schema(
+        summary="Registrations of the event (its organisers)",
+        description="Newest first. `q` searches the names and email addresses of the buyer and "
+        "the participants, and the reference.",
+    )
+    def list(self, request, slug=None):
+        return super().list(request, slug=slug)
+
+    @extend_schema(
+        summary="Register",
+        request=RegistrationInputSerializer,
+        responses={201: RegistrationCreatedSerializer},
+    )
+    def create(self, request, slug=None):
+        data = validated(RegistrationInputSerializer, request.data, context={"event": self.event})
+        outcome = services.register(self.event, **data)
+        registration = self.rows_of(self.event).get(pk=outcome.registration.pk)
+        context = {
+            "manage_token": outcome.manage_token,
+            "waitlist_position": outcome.waitlist_position,
+        }
+        return _private(
+            Response(
+                RegistrationCreatedSerializer(registration, context=context).data,
+                status=status.HTTP_201_CREATED,
+            )
+        )
+
+
+class RegistrationCancelView(APIView):
+    """Cancel a registration as the event's organiser: its seats go to the waiting list."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: RegistrationSerializer})
+    def post(self, request, reference: str):
+        # Registrations are the organisations' business: to anyone else they do not exist.
+        registration = get_object_or_404(
+            Registration.objects.select_related("event", "ticket_type").filter(
+                event__in=Event.objects.of_member(request.user).values("pk")
+            ),
+            reference=reference,
+        )
+        services.cancel_by_organiser(registration, by=request.user)
+        registration = (
+            Registration.objects.select_related("event", "ticket_type")
+            .prefetch_related("participants")
+            .get(pk=registration.pk)
+        )
+        return Response(RegistrationSerializer(registration).data)
