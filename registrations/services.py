@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -154,7 +154,8 @@ def _clean_participants(
         if errors:
             raise ValidationError({f"participants[{index}].{k}": v for k, v in errors.items()})
         try:
-            participant.full_clean(exclude=["registration"])
+            # Field rules; the rules across fields are checked above and by the database.
+            participant.clean_fields(exclude=["registration"])
         except ValidationError as error:
             raise ValidationError(
                 {f"participants[{index}].{k}": v for k, v in error.message_dict.items()}
@@ -163,19 +164,21 @@ def _clean_participants(
     return result
 
 
-def _take_seats(ticket_type: TicketType, seats: int) -> bool:
-    """Raise `taken` by `seats` only if they fit: one conditional UPDATE, safe under races."""
-    return bool(
-        TicketType.objects.filter(
-            pk=ticket_type.pk, is_active=True, taken__lte=F("capacity") - seats
-        ).update(taken=F("taken") + seats)
+def _take_seats(ticket_type: TicketType, seats: int, *, after_waiting_list: bool = False) -> bool:
+    """Raise `taken` by `seats` only if they fit: one conditional UPDATE, safe under races.
+    `after_waiting_list`: only if no one waits for this ticket type (newcomers queue behind)."""
+    rows = TicketType.objects.filter(
+        pk=ticket_type.pk, is_active=True, taken__lte=F("capacity") - seats
     )
-
-
-def _someone_waits(ticket_type: TicketType) -> bool:
-    return Registration.objects.filter(
-        ticket_type=ticket_type, status=RegistrationStatus.WAITLISTED
-    ).exists()
+    if after_waiting_list:
+        rows = rows.filter(
+            ~Exists(
+                Registration.objects.filter(
+                    ticket_type=OuterRef("pk"), status=RegistrationStatus.WAITLISTED
+                )
+            )
+        )
+    return bool(rows.update(taken=F("taken") + seats))
 
 
 def waitlist_position(registration: Registration) -> int:
@@ -227,7 +230,7 @@ def register(
     try:
         with transaction.atomic():
             # Those already waiting come first: a newcomer takes a seat only if no one waits.
-            if not _someone_waits(ticket_type) and _take_seats(ticket_type, len(people)):
+            if _take_seats(ticket_type, len(people), after_waiting_list=True):
                 registration.status = (
                     RegistrationStatus.CONFIRMED
                     if ticket_type.is_free
@@ -243,8 +246,9 @@ def register(
                     ),
                     code="full",
                 )
-            # The database enforces one registration per address: a race ends in IntegrityError.
-            registration.full_clean(exclude=["manage_token_hash"], validate_constraints=False)
+            # Field rules only: the database enforces one registration per address (a race ends
+            # in IntegrityError) and the other constraints, without a query for each.
+            registration.clean_fields(exclude=["event", "ticket_type", "manage_token_hash"])
             registration.save()
             for participant in people:
                 participant.registration = registration
