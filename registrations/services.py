@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.models import Event, EventStatus
 from events.permissions import access_for, require_lead_editor
@@ -79,7 +80,11 @@ def update_ticket_type(ticket_type: TicketType, *, by, **fields) -> TicketType:
     if ticket_type.capacity < ticket_type.taken:
         raise ValidationError(
             {
-                "capacity": _("%(taken)s seats are taken already; the capacity cannot be lower.")
+                "capacity": ngettext(
+                    "%(taken)s seat is taken already; the capacity cannot be lower.",
+                    "%(taken)s seats are taken already; the capacity cannot be lower.",
+                    ticket_type.taken,
+                )
                 % {"taken": ticket_type.taken}
             }
         )
@@ -210,7 +215,11 @@ def register(
     people = _clean_participants(event, ticket_type, participants, now)
     if len(people) > ticket_type.capacity:
         raise Conflict(
-            _("This ticket has %(capacity)s seats in all; a group of %(n)s cannot fit.")
+            ngettext(
+                "This ticket has %(capacity)s seat in all; a group of %(n)s cannot fit.",
+                "This ticket has %(capacity)s seats in all; a group of %(n)s cannot fit.",
+                ticket_type.capacity,
+            )
             % {"capacity": ticket_type.capacity, "n": len(people)},
             code="group_too_large",
         )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.ical import calendar_for
-from registrations import tickets
+from registrations import retention, tickets
 from registrations.links import manage_token_for
 from registrations.models import Registration, RegistrationStatus
 
@@ -65,3 +65,9 @@ def send_promotion_email(registration_id: int) -> None:
     registration = _registration(registration_id)
     if registration is not None and registration.holds_seats:
         _send(registration, "promotion")
+
+
+@shared_task
+def forget_accessibility_needs() -> int:
+    """Daily (see CELERY_BEAT_SCHEDULE): accessibility needs are deleted after the event."""
+    return retention.forget_accessibility_needs()

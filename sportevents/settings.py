@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -173,6 +174,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# Scheduled work, run by `celery -A sportevents beat` (one beat process for the whole site).
+CELERY_BEAT_SCHEDULE = {
+    "forget-accessibility-needs": {
+        "task": "registrations.tasks.forget_accessibility_needs",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 
 # REST API
 REST_FRAMEWORK = {
