@@ -1,9 +1,15 @@
-"""Check-in at the door: verify a signed ticket, record every scan, exactly one green per ticket."""
+"""Check-in at the door: verify a signed ticket, record every scan, exactly one green per ticket.
 
-from dataclasses import dataclass
-from datetime import datetime
+Scanners that lost the network check tickets with the public keys and send their scans later
+(`sync_scans`). Two devices may then have let the same ticket in: the earliest scan counts,
+whichever device reported it first, and every scan stays in the log.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +18,7 @@ from events.permissions import access_for
 from registrations import tickets
 from registrations.models import (
     CheckIn,
+    CheckInReason,
     CheckInResult,
     EventKey,
     Participant,
@@ -19,47 +26,105 @@ from registrations.models import (
 )
 from sportevents.errors import Forbidden
 
+# How far ahead of the server's clock a scanner's clock may run.
+CLOCK_SKEW = timedelta(minutes=5)
+REFUSED = "refused"  # a synced scan that was not recorded: its time cannot be right
+
 
 @dataclass(frozen=True)
 class Scan:
     result: str  # CheckInResult
-    reason: str = ""
+    reason: str = ""  # CheckInReason
     participant: Participant | None = None
-    previous: CheckIn | None = None  # for "already checked in"
+    previous: CheckIn | None = None  # already: the scan that counts
+    superseded: CheckIn | None = None  # valid: a later scan that had counted until this one
+    row: CheckIn | None = field(default=None, compare=False)
+
+    @property
+    def reason_text(self) -> str:
+        return reason_text(self.reason, self.participant)
 
 
-def _log(event, result, *, participant=None, reason="", gate="", by=None, at=None) -> CheckIn:
+def reason_text(code: str, participant: Participant | None = None) -> str:
+    """The reason in the reader's language; a code we do not know (an old sentence) as it is."""
+    if not code:
+        return ""
+    if code == CheckInReason.NOT_CONFIRMED and participant is not None:
+        return _("This registration is not confirmed (%(status)s).") % {
+            "status": participant.registration.get_status_display()
+        }
+    try:
+        return str(CheckInReason(code).label)
+    except ValueError:
+        return code
+
+
+def registration_opened(event: Event) -> datetime:
+    """When the first ticket could exist: publication, or the first registration if earlier
+    (publishing again after a cancellation moves `published_at`)."""
+    first = event.registrations.aggregate(first=Min("created_at"))["first"]
+    moments = [moment for moment in (event.published_at, first) if moment]
+    return min(moments) if moments else event.created_at
+
+
+def scan_time_problem(
+    event: Event,
+    scanned_at: datetime,
+    *,
+    now: datetime | None = None,
+    opened: datetime | None = None,
+) -> str:
+    """Why a scanner's time cannot be right (empty if it can): in the future beyond the clock
+    skew, or before the event opened for registration, when no ticket existed."""
+    now = now or timezone.now()
+    if scanned_at > now + CLOCK_SKEW:
+        return _("A scan cannot be in the future: check the scanner's clock.")
+    if scanned_at < (opened or registration_opened(event)):
+        return _(
+            "A scan cannot be before the event opened for registration: check the scanner's clock."
+        )
+    return ""
+
+
+def _require_organiser(event: Event, by) -> None:
+    if not access_for(by, event).edits_anything:
+        raise Forbidden(_("Only the event's organisers may check tickets in."))
+
+
+def _log(event, result, *, participant=None, reason="", scanner: dict) -> CheckIn:
     return CheckIn.objects.create(
-        event=event,
-        participant=participant,
-        result=result,
-        reason=reason,
-        gate=gate,
-        scanned_by=by,
-        scanned_at=at or timezone.now(),
+        event=event, participant=participant, result=result, reason=reason, **scanner
     )
 
 
 def check_in(
-    event: Event, *, token: str, gate: str, by, scanned_at: datetime | None = None
+    event: Event,
+    *,
+    token: str,
+    gate: str,
+    by,
+    scanned_at: datetime | None = None,
+    device: str = "",
 ) -> Scan:
-    """Verify a ticket at the door and record the scan; exactly one scan of a ticket is green."""
-    access = access_for(by, event)
-    if not access.edits_anything:
-        raise Forbidden(_("Only the event's organisers may check tickets in."))
-    gate = gate.strip()[:60]
+    """Verify a ticket at the door and record the scan; exactly one scan of a ticket is green,
+    the earliest."""
+    _require_organiser(event, by)
+    scanner = {
+        "gate": gate.strip()[:60],
+        "device": device.strip()[:64],
+        "scanned_by": by,
+        "scanned_at": scanned_at,
+    }
 
     def refuse(reason: str, participant=None) -> Scan:
-        _log(
+        row = _log(
             event,
             CheckInResult.INVALID,
             participant=participant,
             reason=reason,
-            gate=gate,
-            by=by,
-            at=scanned_at,
+            scanner={**scanner, "scanned_at": scanned_at or timezone.now()},
         )
-        return Scan(CheckInResult.INVALID, reason, participant)
+        return Scan(CheckInResult.INVALID, reason, participant, row=row)
 
     try:
         claims = tickets.verify(token, tickets.public_keys(event))
@@ -67,49 +132,141 @@ def check_in(
         try:
             claims, _payload, _signature = tickets.read(token)
         except tickets.BadTicket:
-            return refuse(_("Not a ticket: the code cannot be read."))
+            return refuse(CheckInReason.UNREADABLE)
         if claims.event_id != event.pk:
-            return refuse(_("This ticket is for another event."))
+            return refuse(CheckInReason.OTHER_EVENT)
         if EventKey.objects.filter(
             event=event, key_id=claims.key_id, retired_at__isnull=False
         ).exists():
-            return refuse(_("Signed with a key that is no longer valid: issue a new ticket."))
-        return refuse(_("Forged or altered ticket: the signature does not match."))
+            return refuse(CheckInReason.RETIRED_KEY)
+        return refuse(CheckInReason.FORGED)
     if claims.event_id != event.pk:
-        return refuse(_("This ticket is for another event."))
+        return refuse(CheckInReason.OTHER_EVENT)
     participant = (
         Participant.objects.select_related("registration__ticket_type")
         .filter(ticket_id=claims.ticket_id, registration__event=event)
         .first()
     )
     if participant is None:
-        return refuse(_("Unknown ticket."))
+        return refuse(CheckInReason.UNKNOWN)
     registration = participant.registration
     if participant.ticket_revoked_at or registration.status == RegistrationStatus.CANCELLED:
-        return refuse(_("This ticket was cancelled."), participant)
+        return refuse(CheckInReason.CANCELLED, participant)
     if registration.status != RegistrationStatus.CONFIRMED:
-        return refuse(
-            _("This registration is not confirmed (%(status)s).")
-            % {"status": registration.get_status_display()},
-            participant,
-        )
+        return refuse(CheckInReason.NOT_CONFIRMED, participant)
     try:
-        with transaction.atomic():
-            _log(
-                event, CheckInResult.VALID, participant=participant, gate=gate, by=by, at=scanned_at
-            )
+        return _admit(event, participant, scanner)
     except IntegrityError:
-        previous = CheckIn.objects.filter(
-            participant=participant, result=CheckInResult.VALID
-        ).first()
-        _log(
-            event,
-            CheckInResult.ALREADY,
-            participant=participant,
-            gate=gate,
-            by=by,
-            at=scanned_at,
-            reason=_("Already checked in."),
+        # Only where the row lock is a no-op (SQLite): the other scan committed first; decide
+        # again against it.
+        return _admit(event, participant, scanner)
+
+
+@transaction.atomic
+def _admit(event: Event, participant: Participant, scanner: dict) -> Scan:
+    """Record a good ticket's scan: green if it is the earliest, amber otherwise."""
+    # Every scan of this ticket waits here for the others: a synced offline scan and a live
+    # one cannot both see "no green yet".
+    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    if scanner["scanned_at"] is None:
+        # A live scan happens when it holds the lock: one that waited for another live scan
+        # is later than it, never earlier.
+        scanner = {**scanner, "scanned_at": timezone.now()}
+    first = CheckIn.objects.filter(participant=participant, result=CheckInResult.VALID).first()
+    if first is None or scanner["scanned_at"] < first.scanned_at:
+        if first is not None:
+            # An offline scan from before the green one: the earlier scan counts. The later one
+            # becomes a repeat, first (the constraint allows one green at a time).
+            first.result, first.reason = CheckInResult.ALREADY, CheckInReason.ALREADY
+            first.save(update_fields=["result", "reason"])
+        row = _log(event, CheckInResult.VALID, participant=participant, scanner=scanner)
+        if first is not None:
+            CheckIn.objects.filter(pk=first.pk).update(first_scan=row)
+            CheckIn.objects.filter(first_scan=first).update(first_scan=row)
+            first.refresh_from_db()
+        return Scan(CheckInResult.VALID, "", participant, superseded=first, row=row)
+    row = _log(
+        event,
+        CheckInResult.ALREADY,
+        participant=participant,
+        reason=CheckInReason.ALREADY,
+        scanner={**scanner, "first_scan": first},
+    )
+    return Scan(CheckInResult.ALREADY, CheckInReason.ALREADY, participant, first, row=row)
+
+
+@dataclass(frozen=True)
+class SyncedScan:
+    """One scan of an offline batch: the final answer, or why it was refused."""
+
+    token: str
+    gate: str
+    scanned_at: datetime
+    device: str
+    scan: Scan | None = None
+    refused: str = ""  # the message, when the scan was not recorded
+    resent: bool = False  # the same scan had arrived before (a retried sync)
+
+    @property
+    def result(self) -> str:
+        return REFUSED if self.scan is None else self.scan.result
+
+
+def _already_received(event: Event, by, item: "SyncedScan") -> CheckIn | None:
+    """A batch sent again after its answer was lost: a device never scans twice in the same
+    millisecond, so device and time name the scan."""
+    device = item.device.strip()[:64]
+    if not device:
+        return None
+    return (
+        CheckIn.objects.filter(
+            event=event,
+            device=device,
+            scanned_at=item.scanned_at,
+            scanned_by=by,
         )
-        return Scan(CheckInResult.ALREADY, _("Already checked in."), participant, previous)
-    return Scan(CheckInResult.VALID, "", participant)
+        .select_related("participant__registration__ticket_type", "first_scan")
+        .first()
+    )
+
+
+def _as_scan(row: CheckIn) -> Scan:
+    """A scan recorded earlier, as it stands now."""
+    first = row.first_scan if row.result == CheckInResult.ALREADY else None
+    return Scan(row.result, row.reason, row.participant, first, row=row)
+
+
+def sync_scans(event: Event, *, scans: list[dict], by) -> list[SyncedScan]:
+    """Record the scans an offline scanner made: each {token, gate, scanned_at, device}, in the
+    order given. Each is checked as at the door and placed by its own time: the earliest scan
+    of a ticket is green, whichever device sent it and whenever. A scan whose time cannot be
+    right is refused and not recorded."""
+    _require_organiser(event, by)
+    now = timezone.now()
+    opened = registration_opened(event)
+    outcomes = []
+    for item in scans:
+        synced = SyncedScan(
+            token=item["token"],
+            gate=item.get("gate", ""),
+            scanned_at=item["scanned_at"],
+            device=item.get("device", ""),
+        )
+        problem = scan_time_problem(event, synced.scanned_at, now=now, opened=opened)
+        if problem:
+            outcomes.append(replace(synced, refused=problem))
+            continue
+        earlier = _already_received(event, by, synced)
+        if earlier is not None:
+            outcomes.append(replace(synced, scan=_as_scan(earlier), resent=True))
+            continue
+        scan = check_in(
+            event,
+            token=synced.token,
+            gate=synced.gate,
+            by=by,
+            scanned_at=synced.scanned_at,
+            device=synced.device,
+        )
+        outcomes.append(replace(synced, scan=scan))
+    return outcomes

@@ -248,20 +248,49 @@ class CheckInResult(models.TextChoices):
     INVALID = "invalid", _("Invalid")
 
 
+class CheckInReason(models.TextChoices):
+    """Why a scan is not green. Stored as a code, shown in the reader's language; the offline
+    scanner (static/js/scanner.js) uses the same codes."""
+
+    UNREADABLE = "unreadable", _("Not a ticket: the code cannot be read.")
+    OTHER_EVENT = "other_event", _("This ticket is for another event.")
+    RETIRED_KEY = "retired_key", _("Signed with a key that is no longer valid: issue a new ticket.")
+    FORGED = "forged", _("Forged or altered ticket: the signature does not match.")
+    UNKNOWN = "unknown", _("Unknown ticket.")
+    CANCELLED = "cancelled", _("This ticket was cancelled.")
+    NOT_CONFIRMED = "not_confirmed", _("This registration is not confirmed.")
+    ALREADY = "already", _("Already checked in.")
+
+
 class CheckIn(models.Model):
-    """Every scan at the door, failed ones too."""
+    """Every scan at the door, failed ones too, and those an offline scanner sent later."""
 
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="check_ins")
     participant = models.ForeignKey(
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="check_ins"
     )
     result = models.CharField(max_length=16, choices=CheckInResult.choices)
-    reason = models.CharField(max_length=200, blank=True)
+    # Long enough for the sentences stored before the codes, which stay as they were.
+    reason = models.CharField(max_length=200, blank=True, choices=CheckInReason.choices)
     gate = models.CharField(_("gate"), max_length=60, blank=True)
+    device = models.CharField(
+        _("device"), max_length=64, blank=True, help_text=_("The scanner that read the ticket.")
+    )
     scanned_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     scanned_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(
+        default=timezone.now, help_text=_("Later than the scan when an offline scanner synced it.")
+    )
+    first_scan = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For a repeated scan: the scan that counts."),
+    )
 
     class Meta:
         ordering = ["-scanned_at", "-pk"]

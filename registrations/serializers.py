@@ -1,10 +1,9 @@
 """The registration API's shapes: input serializers that check what a client sent (the rules are
 the services'), and output serializers for ticket types, registrations, tickets and scans."""
 
-from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
@@ -13,8 +12,11 @@ from rest_framework import serializers
 
 from events.models import Event
 from events.serializers import AwareDateTimeField
+from registrations import checkins
+from registrations.ages import AgeGroup, age_group
 from registrations.forms import ACCESSIBILITY_NEEDS, MAX_PARTICIPANTS
 from registrations.models import (
+    CheckInReason,
     CheckInResult,
     Gender,
     Participant,
@@ -106,29 +108,17 @@ class TicketTypeInputSerializer(serializers.Serializer):
 # Registering -------------------------------------------------------------------------------
 
 
-class ParticipantInputSerializer(serializers.Serializer):
-    """One person who takes part. Optional fields left out take the registration's defaults."""
+class PersonInputSerializer(serializers.Serializer):
+    """Who takes part and the needs they ask staff to prepare: shared by registering and by
+    changing the details at the manage link."""
 
     name = serializers.CharField(max_length=150)
     email = serializers.EmailField(
         required=False, allow_blank=True, help_text="Without one, the ticket goes to the buyer."
     )
     country = CountryField(help_text="Country of residence (ISO 3166-1 alpha-2).")
-    year_of_birth = serializers.IntegerField(min_value=1900, max_value=2100)
-    gender = serializers.ChoiceField(
-        choices=Gender.choices, required=False, help_text="Default: undisclosed."
-    )
     role = serializers.ChoiceField(
         choices=Role.choices, required=False, help_text="Default: athlete."
-    )
-    guardian_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    guardian_email = serializers.EmailField(required=False, allow_blank=True)
-    guardian_confirmed = serializers.BooleanField(
-        required=False,
-        help_text="Under 16: the parent or guardian agrees that the child takes part.",
-    )
-    survey_consent = serializers.BooleanField(
-        required=False, help_text="Optional: to the follow-up impact survey."
     )
     accessibility_consent = serializers.BooleanField(
         required=False,
@@ -145,6 +135,24 @@ class ParticipantInputSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="A short medical or dietary note; only with accessibility_consent.",
+    )
+
+
+class ParticipantInputSerializer(PersonInputSerializer):
+    """One person who takes part. Optional fields left out take the registration's defaults."""
+
+    year_of_birth = serializers.IntegerField(min_value=1900, max_value=2100)
+    gender = serializers.ChoiceField(
+        choices=Gender.choices, required=False, help_text="Default: undisclosed."
+    )
+    guardian_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    guardian_email = serializers.EmailField(required=False, allow_blank=True)
+    guardian_confirmed = serializers.BooleanField(
+        required=False,
+        help_text="Under 16: the parent or guardian agrees that the child takes part.",
+    )
+    survey_consent = serializers.BooleanField(
+        required=False, help_text="Optional: to the follow-up impact survey."
     )
 
 
@@ -342,6 +350,56 @@ class OwnRegistrationSerializer(RegistrationSerializer):
         return self.context.get("waitlist_position")
 
 
+class ParticipantChangeSerializer(PersonInputSerializer):
+    """Changes to one participant; fields left out stay as they are. The year of birth and the
+    ticket type cannot be changed here."""
+
+    ticket_id = serializers.UUIDField(help_text="Which participant: their ticket id.")
+    survey_consent = serializers.BooleanField(
+        required=False, help_text="Only false: withdraws the consent to the follow-up survey."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "ticket_id":
+                field.required = False
+
+
+class RegistrationChangeSerializer(serializers.Serializer):
+    """PATCH at the manage link: contact details and participants' details, all or nothing.
+    A new email address gets the confirmation again. Errors on participants come as
+    `participants[<index>].<field>`."""
+
+    name = serializers.CharField(max_length=150, required=False)
+    email = serializers.EmailField(
+        required=False, help_text="Tickets and messages go here; a new one gets them again."
+    )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, help_text="For our emails."
+    )
+    participants = ParticipantChangeSerializer(
+        many=True, required=False, max_length=MAX_PARTICIPANTS
+    )
+
+    @property
+    def errors(self):
+        return flatten_errors(super().errors)
+
+    def validate(self, data):
+        data["participants"] = [dict(person) for person in data.get("participants", [])]
+        return data
+
+
+class EraseInputSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField(help_text="Must be true: erasure cannot be undone.")
+
+    def validate_confirm(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError(_("Confirm the erasure with true."))
+        return value
+
+
 class RegistrationCreatedSerializer(RegistrationSerializer):
     """The new registration and the secret to manage it: shown once, keep it."""
 
@@ -376,7 +434,12 @@ class TicketKeysSerializer(serializers.Serializer):
     """What a scanner needs to check tickets offline: never a private key."""
 
     event = serializers.CharField(help_text="The event's slug.")
+    event_id = serializers.IntegerField(help_text="The event id that its tickets carry.")
     keys = PublicKeySerializer(many=True, help_text="Every key that verifies the event's tickets.")
+    retired_keys = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Ids of keys that no longer verify: a ticket signed by one is `retired_key`.",
+    )
     revoked = serializers.ListField(
         child=serializers.UUIDField(), help_text="Ids of cancelled or re-issued tickets."
     )
@@ -385,19 +448,10 @@ class TicketKeysSerializer(serializers.Serializer):
 
 # Check-in ----------------------------------------------------------------------------------
 
-CLOCK_SKEW = timedelta(minutes=5)
 
-
-class CheckInInputSerializer(serializers.Serializer):
+class _EventInputSerializer(serializers.Serializer):
     event = serializers.SlugRelatedField(
         slug_field="slug", queryset=Event.objects.none(), help_text="The event's slug."
-    )
-    token = serializers.CharField(max_length=400, help_text="The code in the ticket's QR.")
-    gate = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    scanned_at = AwareDateTimeField(
-        required=False,
-        allow_null=True,
-        help_text="When an offline scanner read the ticket (ISO 8601 with offset); default now.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -406,32 +460,50 @@ class CheckInInputSerializer(serializers.Serializer):
         if request is not None:
             self.fields["event"].queryset = Event.objects.visible_to(request.user)
 
-    def validate_scanned_at(self, value):
-        if value is not None and value > timezone.now() + CLOCK_SKEW:
-            raise serializers.ValidationError(_("A scan cannot be in the future."))
-        return value
+
+class CheckInInputSerializer(_EventInputSerializer):
+    token = serializers.CharField(max_length=400, help_text="The code in the ticket's QR.")
+    gate = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    scanned_at = AwareDateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When an offline scanner read the ticket (ISO 8601 with offset); default now. "
+        "Not in the future, nor before the event opened for registration.",
+    )
+
+    def validate(self, data):
+        scanned_at = data.get("scanned_at")
+        problem = scanned_at and checkins.scan_time_problem(data["event"], scanned_at)
+        if problem:
+            raise serializers.ValidationError({"scanned_at": problem})
+        return data
 
 
-AGE_GROUPS = [
-    ("under-16", _("Under 16")),
-    ("16-17", _("16–17")),
-    ("adult", _("Adult")),
-]
-GUARDIAN_AGE, ADULT_AGE = 16, 18
+MAX_SYNCED_SCANS = 500
 
 
-def age_group(year_of_birth: int, event: Event) -> str:
-    """What the door needs: under 16 (came with a guardian's consent), 16–17, or adult; the age
-    reached in the event's year, as the registration rules reckon it."""
-    age = event.starts_on.year - year_of_birth
-    if age < GUARDIAN_AGE:
-        return "under-16"
-    return "16-17" if age < ADULT_AGE else "adult"
+class SyncedScanInputSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=400, help_text="The code in the ticket's QR.")
+    gate = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    scanned_at = AwareDateTimeField(help_text="When the scanner read the ticket (with offset).")
+    device = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The scanner's own id; a scan sent again with the same device and time is "
+        "recorded once.",
+    )
+
+
+class CheckInSyncInputSerializer(_EventInputSerializer):
+    scans = SyncedScanInputSerializer(many=True, allow_empty=False, max_length=MAX_SYNCED_SCANS)
 
 
 class PreviousScanSerializer(serializers.Serializer):
     scanned_at = serializers.DateTimeField()
     gate = serializers.CharField()
+    device = serializers.CharField()
 
 
 class ScanSerializer(serializers.Serializer):
@@ -439,7 +511,11 @@ class ScanSerializer(serializers.Serializer):
     when the participant consented to store them."""
 
     result = serializers.ChoiceField(choices=CheckInResult.choices)
-    reason = serializers.CharField(help_text="Why it is invalid; empty when valid.")
+    reason = serializers.ChoiceField(
+        choices=[("", ""), *CheckInReason.choices],
+        help_text="Why it is not green, as a stable code; empty when valid.",
+    )
+    reason_text = serializers.CharField(help_text="The reason in the request's language.")
     name = serializers.SerializerMethodField()
     reference = serializers.SerializerMethodField()
     ticket_type = serializers.SerializerMethodField()
@@ -447,7 +523,7 @@ class ScanSerializer(serializers.Serializer):
     age_group_label = serializers.SerializerMethodField()
     accessibility_needs = serializers.SerializerMethodField()
     accessibility_note = serializers.SerializerMethodField()
-    previous = serializers.SerializerMethodField(help_text="The first valid scan, for already.")
+    previous = serializers.SerializerMethodField(help_text="The scan that counts, for already.")
 
     def _person(self, scan):
         if scan.result == CheckInResult.INVALID:
@@ -470,14 +546,14 @@ class ScanSerializer(serializers.Serializer):
         person = self._person(scan)
         return person.registration.ticket_type.name if person else None
 
-    @extend_schema_field(serializers.ChoiceField(choices=AGE_GROUPS, allow_null=True))
+    @extend_schema_field(serializers.ChoiceField(choices=AgeGroup.choices, allow_null=True))
     def get_age_group(self, scan):
         person = self._person(scan)
-        return age_group(person.year_of_birth, self.context["event"]) if person else None
+        return age_group(person.year_of_birth, self.context["event"]).value if person else None
 
     def get_age_group_label(self, scan) -> str | None:
         code = self.get_age_group(scan)
-        return str(dict(AGE_GROUPS)[code]) if code else None
+        return str(AgeGroup(code).label) if code else None
 
     @extend_schema_field(
         serializers.ListField(
@@ -497,3 +573,48 @@ class ScanSerializer(serializers.Serializer):
         if scan.previous is None:
             return None
         return PreviousScanSerializer(scan.previous).data
+
+
+class SyncedScanSerializer(ScanSerializer):
+    """One scan of an offline batch, in the order sent, with its final answer: `refused` (not
+    recorded, `detail` says why) when its time cannot be right. For a repeat, `previous` is the
+    scan that counts; when this earlier scan took the green from a later one, `superseded` is
+    that later scan."""
+
+    result = serializers.ChoiceField(choices=[*CheckInResult.choices, ("refused", "refused")])
+    scanned_at = serializers.DateTimeField()
+    gate = serializers.CharField()
+    device = serializers.CharField()
+    detail = serializers.CharField(help_text="Why a refused scan was not recorded.")
+    resent = serializers.BooleanField(help_text="This scan had arrived before; nothing changed.")
+    superseded = serializers.SerializerMethodField()
+
+    def to_representation(self, synced):
+        scan = synced.scan or checkins.Scan(checkins.REFUSED)
+        # The answer's fields come from the scan, the scanner's from what it sent.
+        row = SimpleNamespace(
+            **{name: getattr(scan, name) for name in ("reason", "participant", "previous")},
+            reason_text=scan.reason_text,
+            superseded=scan.superseded,
+            result=synced.result,
+            scanned_at=synced.scanned_at,
+            gate=synced.gate,
+            device=synced.device,
+            detail=synced.refused,
+            resent=synced.resent,
+        )
+        return super().to_representation(row)
+
+    @extend_schema_field(PreviousScanSerializer(allow_null=True))
+    def get_superseded(self, scan) -> dict | None:
+        if scan.superseded is None:
+            return None
+        return PreviousScanSerializer(scan.superseded).data
+
+
+class CheckInSyncSerializer(serializers.Serializer):
+    results = SyncedScanSerializer(many=True)
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="How many scans of the batch ended valid, already, invalid and refused.",
+    )

@@ -24,6 +24,7 @@ from registrations.api import (
     TicketSVGView,
     TicketTypeViewSet,
 )
+from registrations.api.door import CheckInSyncView
 
 app_name = "api"
 
@@ -97,5 +98,6 @@ urlpatterns = [
         name="ticket-qr-svg",
     ),
     path("checkins/", CheckInView.as_view(), name="checkin"),
+    path("checkins/sync/", CheckInSyncView.as_view(), name="checkin-sync"),
     path("", include(router.urls)),
 ]

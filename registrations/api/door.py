@@ -1,4 +1,5 @@
-"""The door: check-in, and the public keys that let a scanner check tickets offline."""
+"""The door: check-in, the public keys that let a scanner check tickets offline, and the sync of
+the scans it made meanwhile."""
 
 import base64
 from functools import cached_property
@@ -15,11 +16,11 @@ from events.models import Event
 from events.permissions import EventAccess, access_for
 from registrations import checkins, tickets
 from registrations.api.common import IsEventEditor
-from registrations.models import (
-    Participant,
-)
+from registrations.models import CheckInResult, EventKey, Participant
 from registrations.serializers import (
     CheckInInputSerializer,
+    CheckInSyncInputSerializer,
+    CheckInSyncSerializer,
     ScanSerializer,
     TicketKeysSerializer,
 )
@@ -27,8 +28,8 @@ from sportevents.api import validated
 
 
 class CheckInView(APIView):
-    """Check a ticket in at a gate: `valid`, `already` (with the first scan) or `invalid` (with
-    the reason: forged, altered, revoked, cancelled, another event's). Every scan is logged.
+    """Check a ticket in at a gate: `valid`, `already` (with the scan that counts) or `invalid`
+    (with the reason as a code, and as text in the request's language). Every scan is logged.
     The event's organisers (lead and partners) only."""
 
     permission_classes = [permissions.IsAuthenticated]
@@ -44,6 +45,33 @@ class CheckInView(APIView):
         event = data.pop("event")
         scan = checkins.check_in(event, by=request.user, **data)
         return Response(ScanSerializer(scan, context={"event": event}).data)
+
+
+class CheckInSyncView(APIView):
+    """Send the scans an offline scanner made: each with its own time, gate and device. Each is
+    checked as at the door and placed by its time: the earliest scan of a ticket is green, even
+    when another device let the ticket in later while online; that later scan becomes `already`.
+    The answer lists every scan's final result in the order sent, with the scan that counts for
+    repeats. A scan in the future or from before the event opened for registration is `refused`
+    and not recorded. The event's organisers only."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "checkin"
+
+    @extend_schema(
+        request=CheckInSyncInputSerializer,
+        responses={200: OpenApiResponse(CheckInSyncSerializer, description="Each scan's answer.")},
+    )
+    def post(self, request):
+        data = validated(CheckInSyncInputSerializer, request.data, context={"request": request})
+        event = data["event"]
+        results = checkins.sync_scans(event, scans=data["scans"], by=request.user)
+        counts = {choice: 0 for choice in [*CheckInResult.values, checkins.REFUSED]}
+        for synced in results:
+            counts[synced.result] += 1
+        answer = {"results": results, "counts": counts}
+        return Response(CheckInSyncSerializer(answer, context={"event": event}).data)
 
 
 class TicketKeysView(APIView):
@@ -76,9 +104,14 @@ class TicketKeysView(APIView):
         revoked = Participant.objects.filter(
             registration__event=event, ticket_revoked_at__isnull=False
         ).values_list("ticket_id", flat=True)
+        retired = EventKey.objects.filter(event=event, retired_at__isnull=False).values_list(
+            "key_id", flat=True
+        )
         data = {
             "event": event.slug,
+            "event_id": event.pk,
             "keys": keys,
+            "retired_keys": sorted(retired),
             "revoked": list(revoked),
             "generated_at": timezone.now(),
         }

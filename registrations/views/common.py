@@ -1,4 +1,4 @@
-"""What the organiser pages share: the event for its editors, its time zone, age groups."""
+"""What the organiser pages share: the event for its editors, its time zone."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -28,20 +28,3 @@ def event_zone(event: Event) -> str:
         event.sessions.order_by("starts_at", "pk").values_list("venue__timezone", flat=True).first()
     )
     return zone or suggested_zone(event.lead.country) or "UTC"
-
-
-AGE_GROUPS = [  # (up to this age, label)
-    (15, lambda: _("Under 16")),
-    (17, lambda: _("16–17")),
-    (29, lambda: _("18–29")),
-    (64, lambda: _("30–64")),
-]
-
-
-def age_group(year_of_birth: int, event: Event) -> str:
-    # The same reckoning as the registration rules: the age reached in the event's year.
-    age = event.starts_on.year - year_of_birth
-    for limit, label in AGE_GROUPS:
-        if age <= limit:
-            return label()
-    return _("65 or older")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.template.loader import render_to_string
 
 from events import services as planning
@@ -805,8 +806,10 @@ def test_second_scan_is_amber_with_the_time_and_gate_of_the_first(
     checkins.check_in(
         event, token=code, gate="North", by=lead, scanned_at=datetime(2027, 9, 23, 7, 5, tzinfo=UTC)
     )
-    client.force_login(lead)
-    response = client.post(check_in_url(event), {"token": code, "gate": "South"})
+    # The second scan comes later (the earliest scan is the one that counts).
+    with time_machine.travel(datetime(2027, 9, 23, 8, 0, tzinfo=UTC), tick=False):
+        client.force_login(lead)
+        response = client.post(check_in_url(event), {"token": code, "gate": "South"})
     page = text(response)
     assert "scan--already" in page
     # The first scan, in the event's zone (Istanbul, UTC+03:00).

@@ -5,9 +5,11 @@ Pattern: django-oscar's tests/integration/order/test_stockrecord_locking.py.
 """
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from registrations import checkins, services, tickets
 from registrations.models import CheckIn, Registration, RegistrationStatus, TicketType
@@ -137,3 +139,41 @@ def test_two_scanners_on_one_ticket_at_the_same_instant_give_exactly_one_green(
     valid_row = CheckIn.objects.get(participant=participant, result="valid")
     assert already.previous == valid_row
     assert CheckIn.objects.filter(participant=participant).count() == 2
+
+
+def test_offline_syncs_racing_live_scans_leave_one_green_per_ticket_the_earliest(
+    plan, event, free_ticket, sign_up, person
+):
+    """Each ticket is scanned live at two gates while two phones that were offline send earlier
+    scans of it, all at the same instant: each ticket ends with exactly one green scan, the
+    earliest, the others pointing at it, and every scan logged."""
+    registration = sign_up(
+        free_ticket, participants=[person(name=f"Runner {i}") for i in range(5)]
+    ).registration
+    Registration.objects.filter(pk=registration.pk).update(
+        created_at=timezone.now() - timedelta(days=1)
+    )
+    tokens = [tickets.sign(participant) for participant in registration.participants.all()]
+    now = timezone.now()
+    phones = {"Phone 1": now - timedelta(minutes=10), "Phone 2": now - timedelta(minutes=20)}
+    racers = ["Live 1", "Live 2", *phones]
+    scanners = [plan.people["lead"], plan.people["pt"]]
+
+    def work(index: int):
+        token, gate = tokens[index // len(racers)], racers[index % len(racers)]
+        by = scanners[index % 2]
+        if gate not in phones:
+            return checkins.check_in(event, token=token, gate=gate, by=by)
+        scan = {"token": token, "gate": gate, "scanned_at": phones[gate], "device": gate}
+        return checkins.sync_scans(event, scans=[scan], by=by)[0].scan
+
+    results = at_once(len(racers) * len(tokens), work)
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    for participant in registration.participants.all():
+        scans = CheckIn.objects.filter(participant=participant)
+        winner = scans.get(result="valid")
+        assert (winner.gate, winner.scanned_at) == ("Phone 2", phones["Phone 2"])
+        repeats = scans.filter(result="already")
+        assert sorted(repeats.values_list("gate", flat=True)) == ["Live 1", "Live 2", "Phone 1"]
+        assert {repeat.first_scan_id for repeat in repeats} == {winner.pk}

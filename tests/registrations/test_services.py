@@ -730,8 +730,8 @@ def test_cancelled_registrations_ticket_is_invalid_with_the_reason(event, lead, 
     participant, token = confirmed
     services.cancel_registration(participant.registration)
     result = scan(event, token, lead)
-    assert result.result == CheckInResult.INVALID
-    assert "cancelled" in result.reason
+    assert (result.result, result.reason) == (CheckInResult.INVALID, "cancelled")
+    assert result.reason_text == "This ticket was cancelled."
     logged = CheckIn.objects.get()
     assert (logged.result, logged.participant, logged.reason) == (
         "invalid",
@@ -744,15 +744,15 @@ def test_revoked_ticket_is_invalid_even_if_the_registration_stands(event, lead, 
     participant, token = confirmed
     Participant.objects.filter(pk=participant.pk).update(ticket_revoked_at=timezone.now())
     result = scan(event, token, lead)
-    assert (result.result, "cancelled" in result.reason) == ("invalid", True)
+    assert (result.result, result.reason) == ("invalid", "cancelled")
 
 
 def test_pending_payment_ticket_is_invalid(event, lead, paid_ticket, sign_up):
     participant = sign_up(paid_ticket).registration.participants.get()
     result = scan(event, tickets.sign(participant), lead)
     assert result.result == CheckInResult.INVALID
-    assert "not confirmed" in result.reason
-    assert "Pending payment" in result.reason
+    assert result.reason == "not_confirmed"
+    assert "not confirmed (Pending payment)" in result.reason_text
 
 
 def test_waiting_list_ticket_is_invalid(event, lead, sign_up):
@@ -761,7 +761,8 @@ def test_waiting_list_ticket_is_invalid(event, lead, sign_up):
     waiting = sign_up(one, join_waiting_list=True).registration.participants.get()
     result = scan(event, tickets.sign(waiting), lead)
     assert result.result == CheckInResult.INVALID
-    assert "waiting list" in result.reason
+    assert result.reason == "not_confirmed"
+    assert "waiting list" in result.reason_text
     assert CheckIn.objects.get().participant == waiting
 
 
@@ -771,7 +772,7 @@ def test_waiting_list_ticket_is_invalid(event, lead, sign_up):
 def test_garbage_is_invalid_and_logged(event, lead, garbage):
     result = scan(event, garbage, lead)
     assert (result.result, result.participant) == ("invalid", None)
-    assert "cannot be read" in result.reason
+    assert result.reason == "unreadable"
     logged = CheckIn.objects.get()
     assert (logged.result, logged.reason, logged.participant) == ("invalid", result.reason, None)
 
@@ -785,7 +786,7 @@ def test_altered_ticket_is_invalid_as_forged(event, lead, confirmed):
     for altered in (f"{other_ticket}.{signature}", f"{payload}.{other_signature}"):
         result = scan(event, altered, lead)
         assert result.result == CheckInResult.INVALID
-        assert "Forged or altered" in result.reason
+        assert result.reason == "forged"
     assert CheckIn.objects.filter(result="invalid").count() == 2
 
 
@@ -793,7 +794,7 @@ def test_validly_signed_ticket_of_no_participant_is_unknown(event, lead, free_ti
     registration = sign_up(free_ticket).registration
     ghost = Participant(registration=registration, name="Ghost", country="PT", year_of_birth=1990)
     result = scan(event, tickets.sign(ghost), lead)
-    assert (result.result, result.reason) == ("invalid", "Unknown ticket.")
+    assert (result.result, result.reason) == ("invalid", "unknown")
 
 
 def test_another_events_ticket_is_invalid_as_another_event(catalogue, event, lead, sign_up):
@@ -806,7 +807,7 @@ def test_another_events_ticket_is_invalid_as_another_event(catalogue, event, lea
     result = scan(event, token, lead)
 
     assert result.result == CheckInResult.INVALID
-    assert "another event" in result.reason
+    assert result.reason == "other_event"
     assert scan(other, token, organiser).result == CheckInResult.VALID
 
 
@@ -816,8 +817,7 @@ def test_every_scan_is_logged_with_its_result_and_reason(event, lead, confirmed)
     assert results == ["valid", "already", "invalid", "invalid"]
     logged = list(CheckIn.objects.order_by("pk").values_list("result", "reason"))
     assert [result for result, _reason in logged] == results
-    assert logged[0][1] == ""
-    assert all(reason for _result, reason in logged[1:])
+    assert [reason for _result, reason in logged] == ["", "already", "unreadable", "forged"]
 
 
 @pytest.mark.parametrize("who", ["viewer", "outsider"])
