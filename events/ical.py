@@ -1,39 +1,334 @@
-"""iCalendar (RFC 5545) for events and their programme; the one helper every feed and email
-attachment uses."""
+"""iCalendar (RFC 5545) for events, their programme and their milestones: the one writer every
+calendar feed and the confirmation email's attachment use.
+
+The components are written here rather than through icalendar's object model: the public feed
+holds thousands of events and icalendar builds about 4,000 components a second, too slow for a
+feed that calendar programs poll. icalendar still makes the VTIMEZONE components (from the IANA
+database, cached) and every test reads the output back with icalendar and with ical.js.
+
+What calendar programs rely on:
+- UID: stable per event, session and milestone, unique to this site (its host name).
+- DTSTAMP = LAST-MODIFIED: the same bytes until something changes, so the ETag holds.
+- SEQUENCE: a counter the planning services raise when time, place or status change (see
+  `events.models.Event.sequence`); a session adds its event's, whose status it shares.
+- STATUS:CANCELLED: cancelled events stay in the feed, so calendars take them out.
+- DTSTART/DTEND in the venue's zone with a VTIMEZONE for every TZID used; all-day items as DATEs.
+"""
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
-from icalendar import Calendar
-from icalendar import Event as VEvent
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from icalendar import Timezone
 
 PRODID = "-//sportevents//sportevents//EN"
+LINE_LIMIT = 75  # octets, without the line break
+# Control characters are not allowed in TEXT values (RFC 5545 3.3.11); tabs and newlines are.
+_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
 
 
-def _session_component(session, event) -> VEvent:
-    component = VEvent()
-    component.add("uid", f"session-{session.pk}@sportevents")
-    component.add("dtstamp", timezone.now())
-    component.add("dtstart", session.local_start)
-    component.add("dtend", session.local_end)
-    component.add("summary", f"{session.title} – {event.title}")
-    component.add("location", f"{session.venue.name}, {session.venue.full_address}")
-    if session.venue.has_coordinates:
-        component.add("geo", (float(session.venue.latitude), float(session.venue.longitude)))
-    component.add("url", settings.SITE_URL + event.get_absolute_url())
-    component.add("last-modified", session.updated_at)
-    component.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
-    return component
+class Status:
+    TENTATIVE = "TENTATIVE"
+    CONFIRMED = "CONFIRMED"
+    CANCELLED = "CANCELLED"
 
 
-def calendar_for(events, *, name: str) -> bytes:
-    """A calendar with every session of `events` (prefetch sessions__venue), in each venue's
-    time zone, with a VTIMEZONE for every zone used."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+# Formatting ------------------------------------------------------------------------------
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value: backslash, semicolon, comma and line breaks escaped; control characters
+    dropped."""
+    return (
+        str(value)
+        .translate(_CONTROL)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def quote_param(value: str) -> str:
+    """A parameter value (CN=...): always quoted; a double quote cannot appear inside."""
+    return '"' + str(value).translate(_CONTROL).replace('"', "'").replace("\n", " ") + '"'
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets, never inside a UTF-8 character or an escape."""
+    if len(line) <= LINE_LIMIT // 4 or len(line.encode()) <= LINE_LIMIT:
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in line:
+        width = len(char.encode())
+        if size + width > LINE_LIMIT:
+            carried = current.pop() if len(current) > 1 and current[-1] == "\\" else ""
+            parts.append("".join(current))
+            current = [carried] if carried else []
+            size = 1 + len(carried)  # the continuation line starts with a space
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+def utc_stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def date_value(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "sportevents"
+
+
+@lru_cache(maxsize=256)
+def vtimezone(tzid: str, first_year: int, last_year: int) -> str:
+    """The VTIMEZONE for `tzid`, covering the years the calendar's times fall in."""
+    component = Timezone.from_tzid(
+        tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+    )
+    return component.to_ical().decode().rstrip("\r\n")
+
+
+# The writer ------------------------------------------------------------------------------
+
+
+class CalendarWriter:
+    """Collects VEVENTs as text; `to_ical()` adds the calendar's head and the VTIMEZONEs.
+
+    Events need `lead` selected and `sports` prefetched; sessions need `venue`; milestones need
+    `owner__organisation`. Nothing here queries the database.
+    """
+
+    def __init__(self, *, name: str, description: str = "", refresh_hours: int = 1):
+        self.name = name
+        self.description = description
+        self.refresh_hours = refresh_hours
+        self.components: list[str] = []
+        self.zones: dict[str, tuple[int, int]] = {}  # tzid → first and last year used
+        self.last_modified: datetime | None = None
+        self.host = site_host()
+
+    # Components ------------------------------------------------------------------------
+
+    def add_event(
+        self,
+        event,
+        *,
+        status: str | None = None,
+        sequence: int = 0,
+        modified: datetime | None = None,
+        sessions: bool = True,
+    ) -> None:
+        """The event as an all-day item over its days, then (by default) each session.
+
+        `status` and `sequence` let a personal feed say TENTATIVE for a waiting list and count
+        the registration's own changes (and `modified` their date); an event's cancellation
+        always wins.
+        """
+        status = self._status(event, status)
+        modified = max(event.updated_at, event.lead.updated_at, modified or event.updated_at)
+        lines = [
+            f"UID:event-{event.pk}@{self.host}",
+            *self._stamps(modified),
+            f"DTSTART;VALUE=DATE:{date_value(event.starts_on)}",
+            f"DTEND;VALUE=DATE:{date_value(event.ends_on + timedelta(days=1))}",
+            f"SUMMARY:{escape_text(self._summary(event.title, status))}",
+            f"DESCRIPTION:{escape_text(self._event_description(event))}",
+            f"URL:{absolute(event.get_absolute_url())}",
+            self._organizer(event),
+            self._categories([*event.sport_labels, event.get_objective_display()]),
+            f"STATUS:{status}",
+            f"SEQUENCE:{event.sequence + sequence}",
+            "TRANSP:TRANSPARENT",
+        ]
+        self._add(lines)
+        if sessions:
+            for session in event.sessions.all():
+                self.add_session(
+                    session, event, status=status, sequence=sequence, modified=modified
+                )
+
+    def add_session(
+        self,
+        session,
+        event,
+        *,
+        status: str | None = None,
+        sequence: int = 0,
+        modified: datetime | None = None,
+    ) -> None:
+        status = self._status(event, status)
+        venue = session.venue
+        modified = max(
+            session.updated_at, event.updated_at, venue.updated_at, modified or event.updated_at
+        )
+        lines = [
+            f"UID:session-{session.pk}@{self.host}",
+            *self._stamps(modified),
+            self._local("DTSTART", session.starts_at, venue.timezone),
+            self._local("DTEND", session.ends_at, venue.timezone),
+            f"SUMMARY:{escape_text(self._summary(f'{session.title} – {event.title}', status))}",
+            f"LOCATION:{escape_text(f'{venue.name}, {venue.full_address}')}",
+        ]
+        if venue.has_coordinates:
+            lines.append(f"GEO:{float(venue.latitude):.6f};{float(venue.longitude):.6f}")
+        description = "\n\n".join(
+            part
+            for part in (
+                f"{session.get_kind_display()} – {event.title}",
+                event.cancellation_reason if status == Status.CANCELLED else "",
+                absolute(event.get_absolute_url()),
+            )
+            if part
+        )
+        lines += [
+            f"DESCRIPTION:{escape_text(description)}",
+            f"URL:{absolute(event.get_absolute_url())}",
+            self._organizer(event),
+            self._categories([session.get_kind_display(), *event.sport_labels]),
+            f"RELATED-TO;RELTYPE=PARENT:event-{event.pk}@{self.host}",
+            f"STATUS:{status}",
+            # The session shares its event's status: the event's changes count here too.
+            f"SEQUENCE:{session.sequence + event.sequence + sequence}",
+        ]
+        self._add(lines)
+
+    def add_milestone(self, milestone, event) -> None:
+        """A milestone as an all-day item on its due date, for the organisers' own feed."""
+        status = self._status(event, None)
+        if milestone.done_on:
+            title = _("Done: %(milestone)s – %(event)s")
+        else:
+            title = _("Milestone: %(milestone)s – %(event)s")
+        title = title % {"milestone": milestone.title, "event": event.title}
+        details = [
+            f"{milestone.get_phase_display()} · {milestone.owner.organisation.name}",
+        ]
+        if milestone.done_on:
+            details.append(_("Done on %(date)s") % {"date": milestone.done_on.isoformat()})
+        plan_url = absolute(reverse("events:event_plan", args=[event.slug]))
+        details.append(plan_url)
+        self._add(
+            [
+                f"UID:milestone-{milestone.pk}@{self.host}",
+                *self._stamps(max(milestone.updated_at, event.updated_at)),
+                f"DTSTART;VALUE=DATE:{date_value(milestone.due_on)}",
+                f"DTEND;VALUE=DATE:{date_value(milestone.due_on + timedelta(days=1))}",
+                f"SUMMARY:{escape_text(self._summary(title, status))}",
+                f"DESCRIPTION:{escape_text(chr(10).join(details))}",
+                f"URL:{plan_url}",
+                self._categories([_("Milestone"), milestone.get_phase_display()]),
+                f"RELATED-TO;RELTYPE=PARENT:event-{event.pk}@{self.host}",
+                f"STATUS:{status}",
+                f"SEQUENCE:{milestone.sequence + event.sequence}",
+                "TRANSP:TRANSPARENT",
+            ]
+        )
+
+    # Output ----------------------------------------------------------------------------
+
+    def to_ical(self) -> bytes:
+        head = [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            f"PRODID:{PRODID}",
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+            f"NAME:{escape_text(self.name)}",
+            f"X-WR-CALNAME:{escape_text(self.name)}",
+        ]
+        if self.description:
+            head += [
+                f"DESCRIPTION:{escape_text(self.description)}",
+                f"X-WR-CALDESC:{escape_text(self.description)}",
+            ]
+        head += [
+            f"REFRESH-INTERVAL;VALUE=DURATION:PT{self.refresh_hours}H",
+            f"X-PUBLISHED-TTL:PT{self.refresh_hours}H",
+        ]
+        zones = [vtimezone(tzid, *years) for tzid, years in sorted(self.zones.items())]
+        text = "\r\n".join([*map(fold, head), *zones, *self.components, "END:VCALENDAR", ""])
+        return text.encode()
+
+    # Helpers ---------------------------------------------------------------------------
+
+    def _add(self, lines: list[str]) -> None:
+        self.components.append(
+            "\r\n".join(["BEGIN:VEVENT", *(fold(line) for line in lines if line), "END:VEVENT"])
+        )
+
+    def _stamps(self, modified: datetime) -> list[str]:
+        if self.last_modified is None or modified > self.last_modified:
+            self.last_modified = modified
+        stamp = utc_stamp(modified)
+        return [f"DTSTAMP:{stamp}", f"LAST-MODIFIED:{stamp}"]
+
+    def _local(self, name: str, moment: datetime, tzid: str) -> str:
+        local = moment.astimezone(ZoneInfo(tzid))
+        first, last = self.zones.get(tzid, (local.year, local.year))
+        # One year either side: a client may look at the neighbouring transitions.
+        self.zones[tzid] = (min(first, local.year - 1), max(last, local.year + 1))
+        return f"{name};TZID={tzid}:{local.strftime('%Y%m%dT%H%M%S')}"
+
+    @staticmethod
+    def _status(event, wanted: str | None) -> str:
+        if event.status == "cancelled":
+            return Status.CANCELLED
+        if wanted:
+            return wanted
+        return Status.TENTATIVE if event.status == "draft" else Status.CONFIRMED
+
+    @staticmethod
+    def _summary(title: str, status: str) -> str:
+        # Not every calendar shows STATUS: the title says it too.
+        if status == Status.CANCELLED:
+            return _("Cancelled: %(title)s") % {"title": title}
+        return title
+
+    @staticmethod
+    def _event_description(event) -> str:
+        parts = []
+        if event.status == "cancelled":
+            parts.append(
+                _("This event has been cancelled: %(reason)s")
+                % {"reason": event.cancellation_reason}
+            )
+        parts += [event.description, absolute(event.get_absolute_url())]
+        return "\n\n".join(part for part in parts if part)
+
+    @staticmethod
+    def _organizer(event) -> str:
+        # The organisation has no mailbox of its own; its page is the address to reach it.
+        lead = event.lead
+        return f"ORGANIZER;CN={quote_param(lead.name)}:{absolute(lead.get_absolute_url())}"
+
+    @staticmethod
+    def _categories(labels: Iterable[str]) -> str:
+        values = [escape_text(label) for label in labels if label]
+        return f"CATEGORIES:{','.join(values)}" if values else ""
+
+
+def calendar_for(events, *, name: str, description: str = "", refresh_hours: int = 1) -> bytes:
+    """A calendar with each of `events` as an all-day item and every session of it, in each
+    venue's time zone (select_related `lead`; prefetch `sports` and `sessions__venue`)."""
+    writer = CalendarWriter(name=name, description=description, refresh_hours=refresh_hours)
     for event in events:
-        for session in event.sessions.all():
-            calendar.add_component(_session_component(session, event))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+        writer.add_event(event)
+    return writer.to_ical()

@@ -283,6 +283,8 @@ class Event(models.Model):
     )
     cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
     published_at = models.DateTimeField(_("date published"), null=True, blank=True)
+    # iCalendar SEQUENCE: raised by the planning services when the dates or the status change.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("date created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("date updated"), auto_now=True)
 
@@ -408,6 +410,8 @@ class Session(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    # iCalendar SEQUENCE: raised by the planning services when the time or the place changes.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("date created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("date updated"), auto_now=True)
 
@@ -460,6 +464,9 @@ class Milestone(models.Model):
         verbose_name=_("owning partner"),
     )
     done_on = models.DateField(_("date done"), null=True, blank=True)
+    # iCalendar SEQUENCE and LAST-MODIFIED of the milestone in the organisers' calendar feed.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    updated_at = models.DateTimeField(_("date updated"), auto_now=True)
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "venues",
     "events",
     "registrations",
+    "calendars",
     "surveys",
 ]
 

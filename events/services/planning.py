@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -155,12 +156,15 @@ def create_event(
 @transaction.atomic
 def update_event(event: Event, *, by, sports=None, **fields) -> Event:
     require_lead_editor(by, event)
+    dates = (event.starts_on, event.ends_on)
     for name, value in fields.items():
         if name not in EVENT_FIELDS:
             raise TypeError(f"unknown event field: {name}")
         setattr(event, name, value)
     _clean_event(event)
     _check_dates_fit_sessions(event)
+    if (event.starts_on, event.ends_on) != dates:
+        event.sequence += 1  # calendars replace their copy only when SEQUENCE rises
     event.save()
     if sports is not None:
         replace_choices(event, "sports", "sport", sports)
@@ -198,7 +202,10 @@ def change_status(event: Event, *, by, status: str, reason: str = "") -> Event:
         event.published_at = timezone.now()
     if status == EventStatus.CANCELLED:
         event.cancellation_reason = reason.strip()
-    event.save(update_fields=["status", "published_at", "cancellation_reason", "updated_at"])
+    event.sequence += 1
+    event.save(
+        update_fields=["status", "published_at", "cancellation_reason", "sequence", "updated_at"]
+    )
     return event
 
 
@@ -306,6 +313,7 @@ def create_venue(*, by, organisation: Organisation, features=(), **fields) -> Ve
 @transaction.atomic
 def update_venue(venue: Venue, *, by, features=None, **fields) -> Venue:
     require_role(venue.organisation, by, *EDITING_ROLES)
+    place = _place(venue)
     if (
         "country" in fields
         and str(fields["country"]) != str(venue.country)
@@ -327,7 +335,23 @@ def update_venue(venue: Venue, *, by, features=None, **fields) -> Venue:
                     % {"title": session.title}
                 }
             )
+    if _place(venue) != place:
+        # Every session there moved, as far as a calendar is concerned.
+        venue.sessions.update(sequence=F("sequence") + 1, updated_at=timezone.now())
     return venue
+
+
+def _place(venue: Venue) -> tuple:
+    return (
+        venue.name,
+        venue.address,
+        venue.postcode,
+        venue.city,
+        str(venue.country),
+        venue.timezone,
+        venue.latitude,
+        venue.longitude,
+    )
 
 
 # Sessions --------------------------------------------------------------------------------
@@ -424,10 +448,13 @@ def add_session(event: Event, *, by, venue: Venue, **fields) -> Session:
 @transaction.atomic
 def update_session(session: Session, *, by, **fields) -> Session:
     require_country_editor(by, session.event, session.venue.country)
+    place_and_time = (session.venue_id, session.starts_at, session.ends_at)
     for name, value in fields.items():
         if name not in SESSION_FIELDS:
             raise TypeError(f"unknown session field: {name}")
         setattr(session, name, value)
+    if (session.venue_id, session.starts_at, session.ends_at) != place_and_time:
+        session.sequence += 1
     # Moving it to a venue in another country needs the right to edit that country too.
     require_country_editor(by, session.event, session.venue.country)
     _clean_session(session)
@@ -440,6 +467,7 @@ def update_session(session: Session, *, by, **fields) -> Session:
 def delete_session(session: Session, *, by) -> None:
     require_country_editor(by, session.event, session.venue.country)
     session.delete()
+    _touch(session.event_id)
 
 
 # Milestones ------------------------------------------------------------------------------
@@ -474,10 +502,13 @@ def add_milestone(event: Event, *, by, owner: EventPartner, **fields) -> Milesto
 def update_milestone(milestone: Milestone, *, by, **fields) -> Milestone:
     _require_milestone_editor(by, milestone.event, milestone.owner)
     previous_owner_id = milestone.owner_id
+    due_and_done = (milestone.due_on, milestone.done_on)
     for name, value in fields.items():
         if name not in MILESTONE_FIELDS:
             raise TypeError(f"unknown milestone field: {name}")
         setattr(milestone, name, value)
+    if (milestone.due_on, milestone.done_on) != due_and_done:
+        milestone.sequence += 1
     if milestone.owner_id != previous_owner_id:
         # Handing a milestone to another partner is the lead's decision.
         require_lead_editor(by, milestone.event)
@@ -494,3 +525,9 @@ def set_milestone_done(milestone: Milestone, *, by, done: bool) -> Milestone:
 def delete_milestone(milestone: Milestone, *, by) -> None:
     require_lead_editor(by, milestone.event)
     milestone.delete()
+    _touch(milestone.event_id)
+
+
+def _touch(event_id: int) -> None:
+    # A removal leaves no row to date it: the event's date carries the feeds' Last-Modified.
+    Event.objects.filter(pk=event_id).update(updated_at=timezone.now())
