@@ -67,15 +67,10 @@ class TicketTypeChoice(forms.ModelChoiceField):
         return f"{ticket_type.name} — {price_label(ticket_type)} — {seats_label(ticket_type)}"
 
 
-class RegistrationForm(forms.Form):
-    """The person who registers (the buyer), the ticket type, the terms and the waiting list."""
+class ContactForm(forms.Form):
+    """The person who registers (the buyer): where the tickets and our messages go. Shared by
+    registering and by changing the details at the manage link."""
 
-    ticket_type = TicketTypeChoice(
-        label=_("Ticket"),
-        queryset=TicketType.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-    )
     name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(
         label=_("Your email address"),
@@ -83,6 +78,22 @@ class RegistrationForm(forms.Form):
     )
     language = forms.ChoiceField(
         label=_("Language for our emails"), choices=settings.LANGUAGES, required=True
+    )
+
+    def contact_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("name", "email", "language")}
+
+
+class RegistrationForm(ContactForm):
+    """The person who registers (the buyer), the ticket type, the terms and the waiting list."""
+
+    field_order = ["ticket_type", "name", "email", "language"]
+
+    ticket_type = TicketTypeChoice(
+        label=_("Ticket"),
+        queryset=TicketType.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
     )
     accept_terms = forms.BooleanField(
         label=_("I accept the terms of the event and the processing of these details for it."),
@@ -108,16 +119,15 @@ class RegistrationForm(forms.Form):
         data = self.cleaned_data
         return {
             "ticket_type": data["ticket_type"],
-            "name": data["name"],
-            "email": data["email"],
-            "language": data["language"],
+            **self.contact_fields(),
             "accept_terms": data["accept_terms"],
             "join_waiting_list": data["join_waiting_list"],
         }
 
 
-class ParticipantForm(forms.Form):
-    """One person who takes part, with the two optional consents and the guardian if under 16."""
+class PersonForm(forms.Form):
+    """Who takes part and the needs they ask staff to prepare: shared by registering and by
+    changing the details at the manage link, with the same labels and messages."""
 
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(
@@ -126,37 +136,7 @@ class ParticipantForm(forms.Form):
         help_text=_("Without one, the ticket goes to the person who registers."),
     )
     country = forms.ChoiceField(label=_("Country of residence"), choices=_country_choices)
-    year_of_birth = forms.IntegerField(
-        label=_("Year of birth"),
-        min_value=1900,
-        max_value=2100,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    gender = forms.ChoiceField(
-        label=_("Gender (optional)"),
-        choices=[("", _("Not given"))] + Gender.choices,
-        required=False,
-    )
     role = forms.ChoiceField(label=_("Takes part as"), choices=Role.choices, initial=Role.ATHLETE)
-    guardian_name = forms.CharField(
-        label=_("Name of the parent or guardian"), max_length=150, required=False
-    )
-    guardian_email = forms.EmailField(
-        label=_("Email address of the parent or guardian"), required=False
-    )
-    guardian_confirmed = forms.BooleanField(
-        label=_(
-            "I am the child's parent or guardian, or the parent or guardian agrees that "
-            "the child takes part."
-        ),
-        required=False,
-    )
-    survey_consent = forms.BooleanField(
-        label=_(
-            "Yes, this participant may be asked a few questions now and some weeks after the event."
-        ),
-        required=False,
-    )
     accessibility_consent = forms.BooleanField(
         label=_(
             "Yes, store this participant's accessibility needs and the note below so that "
@@ -177,12 +157,74 @@ class ParticipantForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    # Grouped on the page, each group in a fieldset with its legend.
-    PERSON = ("name", "email", "country", "year_of_birth", "gender", "role")
-    GUARDIAN = ("guardian_name", "guardian_email", "guardian_confirmed")
+    PERSON = ("name", "email", "country", "role")
 
     def person_fields(self):
         return [self[name] for name in self.PERSON]
+
+    def accessibility_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {"accessibility_consent": data["accessibility_consent"]}
+        # Needs are special-category data: without their own consent they are not even sent.
+        if data["accessibility_consent"]:
+            fields["accessibility_needs"] = data["accessibility_needs"]
+            fields["accessibility_note"] = data["accessibility_note"].strip()
+        return fields
+
+
+class ParticipantForm(PersonForm):
+    """One person who takes part, with the two optional consents and the guardian if under 16."""
+
+    field_order = [
+        "name",
+        "email",
+        "country",
+        "year_of_birth",
+        "gender",
+        "role",
+        "guardian_name",
+        "guardian_email",
+        "guardian_confirmed",
+        "survey_consent",
+        "accessibility_consent",
+        "accessibility_needs",
+        "accessibility_note",
+    ]
+
+    year_of_birth = forms.IntegerField(
+        label=_("Year of birth"),
+        min_value=1900,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender (optional)"),
+        choices=[("", _("Not given"))] + Gender.choices,
+        required=False,
+    )
+    guardian_name = forms.CharField(
+        label=_("Name of the parent or guardian"), max_length=150, required=False
+    )
+    guardian_email = forms.EmailField(
+        label=_("Email address of the parent or guardian"), required=False
+    )
+    guardian_confirmed = forms.BooleanField(
+        label=_(
+            "I am the child's parent or guardian, or the parent or guardian agrees that "
+            "the child takes part."
+        ),
+        required=False,
+    )
+    survey_consent = forms.BooleanField(
+        label=_(
+            "Yes, this participant may be asked a few questions now and some weeks after the event."
+        ),
+        required=False,
+    )
+
+    # Grouped on the page, each group in a fieldset with its legend.
+    PERSON = ("name", "email", "country", "year_of_birth", "gender", "role")
+    GUARDIAN = ("guardian_name", "guardian_email", "guardian_confirmed")
 
     def guardian_fields(self):
         return [self[name] for name in self.GUARDIAN]
@@ -197,12 +239,8 @@ class ParticipantForm(forms.Form):
             guardian_email=data["guardian_email"],
             guardian_confirmed=data["guardian_confirmed"],
             survey_consent=data["survey_consent"],
-            accessibility_consent=data["accessibility_consent"],
+            **self.accessibility_fields(),
         )
-        # Needs are special-category data: without their own consent they are not even sent.
-        if data["accessibility_consent"]:
-            person["accessibility_needs"] = data["accessibility_needs"]
-            person["accessibility_note"] = data["accessibility_note"].strip()
         return person
 
 
@@ -250,6 +288,94 @@ ParticipantFormSet = forms.formset_factory(
     absolute_max=MAX_PARTICIPANTS,
     can_delete=True,
 )
+
+
+# Changing the details at the manage link --------------------------------------------------
+
+
+class ContactChangeForm(ContactForm):
+    def __init__(self, *args, registration, **kwargs):
+        kwargs["initial"] = {
+            "name": registration.name,
+            "email": registration.email,
+            "language": registration.language,
+        }
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _(
+            "A new address gets the confirmation with the tickets again."
+        )
+
+
+class ParticipantChangeForm(PersonForm):
+    """A participant's details. The survey consent can only be withdrawn here: its box shows
+    only while the consent is given. Unticking the accessibility consent deletes the needs."""
+
+    survey_consent = forms.BooleanField(
+        label=_(
+            "Yes, this participant may be asked a few questions now and some weeks after the event."
+        ),
+        help_text=_("Untick to withdraw the consent: we record when, and ask nothing more."),
+        required=False,
+    )
+
+    def __init__(self, *args, participant, **kwargs):
+        kwargs["initial"] = {
+            "name": participant.name,
+            "email": participant.email,
+            "country": participant.country.code,
+            "role": participant.role,
+            "survey_consent": participant.survey_consent_at is not None,
+            "accessibility_consent": participant.accessibility_consent_at is not None,
+            "accessibility_needs": list(participant.accessibility_needs),
+            "accessibility_note": participant.accessibility_note,
+        }
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        if participant.survey_consent_at is None:
+            del self.fields["survey_consent"]
+        self.fields["accessibility_consent"].help_text = _(
+            "Untick to withdraw the consent: the needs and the note are deleted."
+        )
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            "ticket_id": self.participant.ticket_id,
+            **{name: data[name] for name in self.PERSON},
+            **self.accessibility_fields(),
+        }
+        if "survey_consent" in self.fields:
+            fields["survey_consent"] = data["survey_consent"]
+        return fields
+
+
+class BaseParticipantChangeFormSet(forms.BaseFormSet):
+    """One form per stored participant, in their order, whatever count the page sends."""
+
+    def __init__(self, *args, participants, **kwargs):
+        self.participants = list(participants)
+        super().__init__(*args, **kwargs)
+
+    def total_form_count(self):
+        return len(self.participants)
+
+    def initial_form_count(self):
+        return len(self.participants)
+
+    def get_form_kwargs(self, index):
+        return {"participant": self.participants[index]}
+
+
+ParticipantChangeFormSet = forms.formset_factory(
+    ParticipantChangeForm, formset=BaseParticipantChangeFormSet, extra=0
+)
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, erase our personal data. I understand that this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )
 
 
 # Organiser pages ---------------------------------------------------------------------------

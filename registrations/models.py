@@ -116,6 +116,8 @@ class Registration(models.Model):
     manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("date registered"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("date cancelled"), null=True, blank=True)
+    # Set when the participant erased their data: only the facts that feed counts are left.
+    erased_at = models.DateTimeField(_("date erased"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -194,6 +196,9 @@ class Participant(models.Model):
     guardian_confirmed_at = models.DateTimeField(_("guardian's consent"), null=True, blank=True)
     survey_consent_at = models.DateTimeField(_("survey consent"), null=True, blank=True)
     survey_consent_version = models.CharField(max_length=16, blank=True)
+    survey_consent_withdrawn_at = models.DateTimeField(
+        _("survey consent withdrawn"), null=True, blank=True
+    )
     accessibility_consent_at = models.DateTimeField(
         _("consent to store accessibility needs"), null=True, blank=True
     )

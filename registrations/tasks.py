@@ -1,4 +1,5 @@
-"""Emails to participants, sent by Celery after the transaction commits, retried on failure."""
+"""Emails to participants, sent by Celery after the transaction commits, retried on failure.
+A confirmed registration's email carries the QR codes, the PDF tickets and the calendar."""
 
 from smtplib import SMTPException
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.ical import calendar_for
-from registrations import retention, tickets
+from registrations import pdf, retention, tickets
 from registrations.links import manage_token_for
 from registrations.models import Registration, RegistrationStatus
 
@@ -45,6 +46,10 @@ def _send(registration: Registration, template: str) -> None:
                     tickets.qr_png(tickets.sign(participant)),
                     "image/png",
                 )
+            # The same tickets on paper: one page each, in the registration's language.
+            message.attach(
+                pdf.filename(registration), pdf.tickets_pdf(registration), "application/pdf"
+            )
             message.attach(
                 f"{registration.event.slug}.ics",
                 calendar_for([registration.event], name=registration.event.title),

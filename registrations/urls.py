@@ -9,6 +9,10 @@ urlpatterns = [
     path("events/<slug:slug>/register/", participant.register, name="register"),
     path("registrations/<str:token>/", participant.manage, name="manage"),
     path("registrations/<str:token>/cancel/", participant.cancel, name="cancel"),
+    path("registrations/<str:token>/change/", participant.change, name="change"),
+    path("registrations/<str:token>/tickets.pdf", participant.tickets_pdf, name="tickets_pdf"),
+    path("registrations/<str:token>/my-data.json", participant.my_data, name="my_data"),
+    path("registrations/<str:token>/erase/", participant.erase, name="erase"),
     path(
         "registrations/<str:token>/tickets/<uuid:ticket>.png",
         participant.ticket_png,

@@ -25,6 +25,7 @@ from registrations.api import (
     TicketTypeViewSet,
 )
 from registrations.api.door import CheckInSyncView
+from registrations.api.manage import ManageDataView, ManageEraseView, TicketsPDFView
 
 app_name = "api"
 
@@ -86,6 +87,21 @@ urlpatterns = [
         "registrations/manage/<slug:token>/cancel/",
         ManageCancelView.as_view(),
         name="registration-manage-cancel",
+    ),
+    path(
+        "registrations/manage/<slug:token>/tickets.pdf",
+        TicketsPDFView.as_view(),
+        name="registration-manage-tickets-pdf",
+    ),
+    path(
+        "registrations/manage/<slug:token>/data/",
+        ManageDataView.as_view(),
+        name="registration-manage-data",
+    ),
+    path(
+        "registrations/manage/<slug:token>/erase/",
+        ManageEraseView.as_view(),
+        name="registration-manage-erase",
     ),
     path(
         "registrations/manage/<slug:token>/tickets/<uuid:ticket_id>/qr.png",

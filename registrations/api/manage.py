@@ -1,5 +1,9 @@
-"""The participant's own registration at its secret link: view, cancel, QR tickets."""
+"""The participant's own registration at its secret link: view, change, cancel, QR and PDF
+tickets, download the data, erase it."""
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.urls import reverse
@@ -12,15 +16,18 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registrations import services, tickets
+from registrations import pdf, privacy, services, tickets
 from registrations.api.common import _private
 from registrations.models import (
     Registration,
     RegistrationStatus,
 )
 from registrations.serializers import (
+    EraseInputSerializer,
     OwnRegistrationSerializer,
+    RegistrationChangeSerializer,
 )
+from sportevents.api import validated
 
 
 class ManagedRegistrationView(APIView):
@@ -65,6 +72,22 @@ class ManageRegistrationView(ManagedRegistrationView):
     def get(self, request, token: str):
         """The registration with its participants and, once confirmed, their signed tickets."""
         registration = self.registration(token)
+        return _private(Response(self.own(registration, token)))
+
+    @extend_schema(
+        summary="Change my registration's details",
+        request=RegistrationChangeSerializer,
+        responses={200: OwnRegistrationSerializer},
+    )
+    def patch(self, request, token: str):
+        """Names, email addresses, countries, roles, the language, the accessibility consent and
+        needs, and withdrawing the survey consent. Not the year of birth nor the ticket type;
+        not once cancelled (409) or after the event (409)."""
+        registration = self.registration(token)
+        privacy.change_details(
+            registration, **validated(RegistrationChangeSerializer, request.data)
+        )
+        registration = services.find_registration(token)
         return _private(Response(self.own(registration, token)))
 
 
@@ -139,3 +162,51 @@ class TicketSVGView(TicketQRView):
     )
     def get(self, request, token: str, ticket_id):
         return super().get(request, token, ticket_id)
+
+
+class TicketsPDFView(ManagedRegistrationView):
+    """Every participant's ticket, one page each, while the registration is confirmed."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = ImageNegotiation
+
+    @extend_schema(
+        summary="Tickets as PDF", responses={(200, "application/pdf"): OpenApiTypes.BINARY}
+    )
+    def get(self, request, token: str):
+        registration = self.registration(token)
+        if registration.status != RegistrationStatus.CONFIRMED:
+            raise NotFound()
+        response = HttpResponse(pdf.tickets_pdf(registration), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{pdf.filename(registration)}"'
+        return _private(response)
+
+
+class ManageDataView(ManagedRegistrationView):
+    """Download my data: everything held about the registration and its participants."""
+
+    @extend_schema(
+        summary="Download my data",
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    )
+    def get(self, request, token: str):
+        registration = self.registration(token)
+        body = json.dumps(
+            privacy.export_data(registration), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False
+        )
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{privacy.export_filename(registration)}"'
+        )
+        return _private(response)
+
+
+class ManageEraseView(ManagedRegistrationView):
+    @extend_schema(summary="Erase my data", request=EraseInputSerializer, responses={204: None})
+    def post(self, request, token: str):
+        """Cancel an upcoming registration (the seats go to the waiting list), then remove the
+        names, addresses and needs; only anonymous counts stay. The token stops working."""
+        registration = self.registration(token)
+        validated(EraseInputSerializer, request.data)
+        privacy.erase_registration(registration)
+        return _private(Response(status=204))

@@ -1,11 +1,14 @@
 """The participant's pages: register (alone or a group), and the registration's own page at its
-secret link, with the QR tickets and a cancel button. No account is needed."""
+secret link, with the QR tickets, the PDF, changing the details, the data download, erasure and
+cancelling. No account is needed."""
 
 import base64
+import json
 import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,10 +20,13 @@ from django.views.decorators.http import require_http_methods
 from events.models import EventStatus, Session
 from events.views.display import programme
 from events.views.helpers import button_view, get_event_for_user, posted, show_error
-from registrations import services, tickets
+from registrations import pdf, privacy, services, tickets
 from registrations.forms import (
     MAX_PARTICIPANTS,
+    ContactChangeForm,
+    EraseForm,
     GroupSizeForm,
+    ParticipantChangeFormSet,
     ParticipantFormSet,
     RegistrationForm,
     need_labels,
@@ -151,7 +157,8 @@ def manage(request, token: str):
     key = tickets.signing_key(event) if confirmed else None
     people = []
     for participant in participants:
-        code = tickets.sign(participant, key=key) if confirmed else ""
+        valid = confirmed and participant.ticket_revoked_at is None
+        code = tickets.sign(participant, key=key) if valid else ""
         people.append(
             {
                 "participant": participant,
@@ -177,6 +184,8 @@ def manage(request, token: str):
                 "programme": programme(sessions),
                 "position": registration.waitlist_position(),
                 "may_cancel": registration.status != RegistrationStatus.CANCELLED,
+                "may_change": privacy.may_change(registration),
+                "has_tickets": confirmed and any(row["code"] for row in people),
             },
         )
     )
@@ -219,3 +228,108 @@ def ticket_png(request, token: str, ticket):
         f'attachment; filename="ticket-{registration.reference}-{str(ticket)[:8]}.png"'
     )
     return _private(response)
+
+
+@never_cache
+def tickets_pdf(request, token: str):
+    """Every participant's ticket, one page each, to print; only while confirmed."""
+    registration = _registration_or_404(token)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise Http404
+    response = HttpResponse(pdf.tickets_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf.filename(registration)}"'
+    return _private(response)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def change(request, token: str):
+    """Correct the contact details and each participant's; give or withdraw the consents."""
+    registration = _registration_or_404(token)
+    manage_url = reverse("registrations:manage", args=[token])
+    if not privacy.may_change(registration):
+        messages.error(
+            request,
+            _(
+                "The details of a cancelled registration, or of an event that is over, cannot be "
+                "changed."
+            ),
+        )
+        return redirect(manage_url)
+    data = posted(request)
+    participants = list(registration.participants.all())
+    form = ContactChangeForm(data, registration=registration)
+    people = ParticipantChangeFormSet(data, prefix="participants", participants=participants)
+    if data is not None and all([form.is_valid(), people.is_valid()]):
+        try:
+            privacy.change_details(
+                registration,
+                **form.contact_fields(),
+                participants=[person.service_fields() for person in people.forms],
+            )
+        except (DomainError, ValidationError) as error:
+            show_refusal(form, people.forms, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(manage_url)
+    failed = bool(form.errors or people.total_error_count())
+    return _private(
+        render(
+            request,
+            "registrations/manage_change.html",
+            {
+                "registration": registration,
+                "event": registration.event,
+                "token": token,
+                "form": form,
+                "people": people,
+                "failed": failed,
+            },
+            status=400 if failed else 200,
+        )
+    )
+
+
+@never_cache
+def my_data(request, token: str):
+    """Everything we hold about the registration, as a JSON file."""
+    registration = _registration_or_404(token)
+    body = json.dumps(
+        privacy.export_data(registration), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{privacy.export_filename(registration)}"'
+    )
+    return _private(response)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def erase(request, token: str):
+    """A confirmation step, then the erasure; the link stops working, so we go to the event."""
+    registration = _registration_or_404(token)
+    form = EraseForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        event = registration.event
+        privacy.erase_registration(registration)
+        messages.success(
+            request,
+            _("Your personal data is erased. The link to the registration no longer works."),
+        )
+        return redirect(event.get_absolute_url())
+    return _private(
+        render(
+            request,
+            "registrations/manage_erase.html",
+            {
+                "registration": registration,
+                "event": registration.event,
+                "token": token,
+                "form": form,
+                "cancels": registration.status != RegistrationStatus.CANCELLED
+                and not privacy.event_over(registration.event),
+            },
+            status=400 if form.errors else 200,
+        )
+    )
