@@ -9,7 +9,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -94,7 +94,7 @@ def public_feed(request):
 def participant_feed(request, token: str):
     feed = services.find_participant_feed(token)
     if feed is None:
-        raise Http404
+        return _not_found()
     with translation.override(_participant_language(feed.email) or translation.get_language()):
         writer = feeds.participant_calendar(feed.email)
     return calendar_response(request, writer, filename="my-events.ics", private=True)
@@ -104,7 +104,7 @@ def participant_feed(request, token: str):
 def member_feed(request, token: str):
     feed = services.find_member_feed(token)
     if feed is None:
-        raise Http404
+        return _not_found()
     with translation.override(feed.user.preferred_language):
         writer = feeds.member_calendar(feed.user)
     return calendar_response(request, writer, filename="my-organisations.ics", private=True)
@@ -117,6 +117,11 @@ def _participant_language(email: str) -> str | None:
         .values_list("language", flat=True)
         .first()
     )
+
+
+def _not_found() -> HttpResponse:
+    # The same few bytes for a mistyped, a renewed and a revoked address.
+    return HttpResponseNotFound(_("Not found."), content_type="text/plain; charset=utf-8")
 
 
 def _bad_request(message: str) -> HttpResponse:
@@ -169,11 +174,14 @@ def member_page(request):
         if request.POST.get("action") == "revoke":
             services.revoke_member_feed(request.user)
             messages.success(request, _("Your calendar address is turned off."))
-        else:
+        elif MemberFeed.objects.filter(user=request.user).exists():
             services.renew_member_feed(request.user)
             messages.success(
                 request, _("Your calendar has a new address; the old one no longer works.")
             )
+        else:
+            services.renew_member_feed(request.user)
+            messages.success(request, _("Your calendar address is ready."))
         return redirect("calendars:member_page")
     feed = MemberFeed.objects.filter(user=request.user).first()
     links = None
