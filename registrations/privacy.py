@@ -296,7 +296,10 @@ def erase_registration(registration: Registration) -> Registration:
         if registration.status != RegistrationStatus.CANCELLED and not event_over(
             registration.event, now.date()
         ):
-            services.cancel_registration(registration)
+            try:
+                services.cancel_registration(registration)
+            except Conflict:  # cancelled meanwhile by another request: nothing left to free
+                pass
         registration = (
             Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
         )

@@ -194,6 +194,14 @@ def test_erasing_twice_is_harmless(family):
     assert again.erased_at == erased_at
 
 
+def test_erasing_a_registration_cancelled_meanwhile_still_erases(family):
+    stale = Registration.objects.get(pk=family.registration.pk)
+    services.cancel_registration(family.registration)
+    erased = privacy.erase_registration(stale)  # still says confirmed: cancelling again is refused
+    assert erased.erased_at is not None
+    assert erased.status == RegistrationStatus.CANCELLED
+
+
 def test_erasure_after_the_event_keeps_the_organisers_counts(
     client, event, lead, free_ticket, sign_up, person
 ):
