@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from registrations.models import CheckIn, EventKey, Participant, Registration, TicketType
+from registrations.models import (
+    CheckIn,
+    EventKey,
+    Participant,
+    Registration,
+    TicketAllocation,
+    TicketType,
+)
 
 
 @admin.register(TicketType)
@@ -9,6 +16,20 @@ class TicketTypeAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "currency"]
     search_fields = ["name", "event__slug"]
     readonly_fields = ["taken"]
+
+
+@admin.register(TicketAllocation)
+class TicketAllocationAdmin(admin.ModelAdmin):
+    """Read here; changed on the ticket's page, which keeps the seats taken consistent."""
+
+    list_display = ["ticket_type", "country", "seats", "taken"]
+    list_select_related = ["ticket_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class ParticipantInline(admin.TabularInline):

@@ -453,7 +453,14 @@ class TicketTypeForm(forms.Form):
     max_age = forms.IntegerField(label=_("Maximum age"), required=False, min_value=0, max_value=120)
     is_active = forms.BooleanField(label=_("On sale"), required=False, initial=True)
 
-    def __init__(self, *args, zone: str = "UTC", ticket_type: TicketType | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        zone: str = "UTC",
+        ticket_type: TicketType | None = None,
+        partner_countries: list[str] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(zone)
         for name in ("sales_start", "sales_end"):
@@ -466,6 +473,28 @@ class TicketTypeForm(forms.Form):
                 if isinstance(value, datetime):
                     value = timezone.localtime(value, self.zone).replace(tzinfo=None)
                 self.initial[name] = value
+        self._add_allocation_fields(partner_countries, ticket_type)
+
+    def _add_allocation_fields(self, codes, ticket_type: TicketType | None) -> None:
+        """One optional number per partner country: the seats kept for its residents."""
+        kept = (
+            {str(a.country): a.seats for a in ticket_type.allocations.all()} if ticket_type else {}
+        )
+        names = dict(countries)
+        for code in codes:
+            name = f"allocation_{code}"
+            self.fields[name] = forms.IntegerField(
+                label=_("Seats kept for residents of %(country)s") % {"country": names[code]},
+                required=False,
+                min_value=0,
+                max_value=1_000_000,
+            )
+            self.initial[name] = kept.get(code)
+        if codes:
+            self.fields[f"allocation_{codes[-1]}"].help_text = _(
+                "Optional. Once seats are kept for any country, the ticket is for residents of "
+                "those countries only, each up to its seats; each country has its own waiting list."
+            )
 
     def _in_zone(self, value):
         # Read as the clock at the event shows it, not in the server's zone.
@@ -493,6 +522,11 @@ class TicketTypeForm(forms.Form):
         low, high = data.get("min_age"), data.get("max_age")
         if low is not None and high is not None and high < low:
             self.add_error("max_age", _("The maximum age cannot be below the minimum age."))
+        data["allocations"] = {
+            name.removeprefix("allocation_"): data.pop(name) or 0
+            for name in list(data)
+            if name.startswith("allocation_")
+        }
         return data
 
 

@@ -81,6 +81,35 @@ class TicketType(models.Model):
         )
 
 
+class TicketAllocation(models.Model):
+    """Seats of a ticket type kept for residents of one partner country. A ticket type with
+    allocations is for residents of those countries only, each up to its seats; when they add
+    up to the capacity, every partner country is sure of its share."""
+
+    ticket_type = models.ForeignKey(
+        TicketType, on_delete=models.CASCADE, related_name="allocations"
+    )
+    country = CountryField(_("country of residence"))
+    seats = models.PositiveIntegerField(_("seats"))
+    taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["ticket_type", "country"]
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket_type", "country"], name="one_allocation_per_country"
+            ),
+            models.CheckConstraint(
+                condition=Q(taken__lte=F("seats")), name="allocation_never_oversold"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_type.name}: {self.country.code} {self.taken}/{self.seats}"
+
+
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     PENDING_PAYMENT = "pending-payment", _("Pending payment")

@@ -28,10 +28,22 @@ from registrations.models import (
 # Ticket types ------------------------------------------------------------------------------
 
 
+class AllocationSerializer(serializers.Serializer):
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-2 code of a partner country.")
+    seats = serializers.IntegerField(min_value=0, max_value=1_000_000)
+    taken = serializers.IntegerField(read_only=True)
+
+
 class TicketTypeSerializer(serializers.ModelSerializer):
     """What a ticket costs, how many seats are left and whether it is on sale now."""
 
     seats_left = serializers.IntegerField(read_only=True)
+    allocations = AllocationSerializer(
+        many=True,
+        read_only=True,
+        help_text="Seats kept per partner country; when any, the ticket is for residents of "
+        "those countries only.",
+    )
     on_sale = serializers.SerializerMethodField(help_text="Active and within its sales window.")
     is_free = serializers.BooleanField(read_only=True)
 
@@ -52,6 +64,7 @@ class TicketTypeSerializer(serializers.ModelSerializer):
             "sales_end",
             "min_age",
             "max_age",
+            "allocations",
         ]
         read_only_fields = fields
 
@@ -85,6 +98,18 @@ class TicketTypeInputSerializer(serializers.Serializer):
     min_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     max_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     is_active = serializers.BooleanField(required=False, help_text="On sale (default true).")
+    allocations = AllocationSerializer(
+        many=True,
+        required=False,
+        max_length=50,
+        help_text="Seats kept per partner country (replaces the current ones; [] removes them).",
+    )
+
+    def validate_allocations(self, value: list) -> dict[str, int]:
+        codes = [item["country"].upper() for item in value]
+        if len(set(codes)) != len(codes):
+            raise serializers.ValidationError(_("Give each country once."))
+        return {code: item["seats"] for code, item in zip(codes, value, strict=True)}
 
     def validate_currency(self, value: str) -> str:
         return value.upper()

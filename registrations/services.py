@@ -6,20 +6,22 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_countries import countries as country_names
 
 from events.models import Event, EventStatus
 from events.permissions import access_for, require_lead_editor
-from registrations import tasks
+from registrations import seats, tasks
 from registrations.links import hash_token, manage_token_for
 from registrations.models import (
+    HOLDING,
     AccessibilityNeed,
     Participant,
     Registration,
     RegistrationStatus,
+    TicketAllocation,
     TicketType,
 )
 from sportevents.errors import Conflict, Forbidden
@@ -56,7 +58,64 @@ PARTICIPANT_FIELDS = (
 
 
 @transaction.atomic
-def create_ticket_type(event: Event, *, by, **fields) -> TicketType:
+def event_countries(event: Event) -> list[str]:
+    """The countries a ticket type's seats may be allocated to: the lead's and the partners'."""
+    codes = {str(event.lead.country)} | {
+        str(code) for code in event.partners.values_list("organisation__country", flat=True)
+    }
+    return sorted(codes)
+
+
+def _set_allocations(ticket_type: TicketType, allocations: dict[str, int]) -> None:
+    """Replace the partner-country allocations (caller holds the ticket type's row lock).
+    Seats already held by residents of a country count against its allocation."""
+    allocations = {str(code).upper(): seats for code, seats in allocations.items() if seats}
+    allowed = set(event_countries(ticket_type.event))
+    errors = []
+    unknown = sorted(set(allocations) - allowed)
+    if unknown:
+        errors.append(
+            _("Seats can only be kept for the event's partner countries, not for %(codes)s.")
+            % {"codes": ", ".join(unknown)}
+        )
+    if any(seats < 0 for seats in allocations.values()):
+        errors.append(_("Allocated seats cannot be negative."))
+    if sum(allocations.values()) > ticket_type.capacity:
+        errors.append(
+            _("The allocations add up to %(sum)s seats, more than the capacity of %(capacity)s.")
+            % {"sum": sum(allocations.values()), "capacity": ticket_type.capacity}
+        )
+    held = seats.countries_of(
+        Participant.objects.filter(
+            registration__ticket_type=ticket_type, registration__status__in=HOLDING
+        )
+    )
+    if allocations:
+        for code, count in sorted(held.items()):
+            if allocations.get(code, 0) < count:
+                errors.append(
+                    ngettext(
+                        "Residents of %(country)s hold %(count)s seat already: allocate at least "
+                        "that many.",
+                        "Residents of %(country)s hold %(count)s seats already: allocate at least "
+                        "that many.",
+                        count,
+                    )
+                    % {"country": dict(country_names).get(code, code), "count": count}
+                )
+    if errors:
+        raise ValidationError({"allocations": errors})
+    TicketAllocation.objects.filter(ticket_type=ticket_type).delete()
+    TicketAllocation.objects.bulk_create(
+        TicketAllocation(ticket_type=ticket_type, country=code, seats=n, taken=held.get(code, 0))
+        for code, n in sorted(allocations.items())
+    )
+
+
+@transaction.atomic
+def create_ticket_type(
+    event: Event, *, by, allocations: dict[str, int] | None = None, **fields
+) -> TicketType:
     require_lead_editor(by, event)
     unknown = set(fields) - set(TICKET_TYPE_FIELDS)
     if unknown:
@@ -65,11 +124,15 @@ def create_ticket_type(event: Event, *, by, **fields) -> TicketType:
     ticket_type.currency = ticket_type.currency.upper()
     ticket_type.full_clean()
     ticket_type.save()
+    if allocations:
+        _set_allocations(ticket_type, allocations)
     return ticket_type
 
 
 @transaction.atomic
-def update_ticket_type(ticket_type: TicketType, *, by, **fields) -> TicketType:
+def update_ticket_type(
+    ticket_type: TicketType, *, by, allocations: dict[str, int] | None = None, **fields
+) -> TicketType:
     require_lead_editor(by, ticket_type.event)
     ticket_type = TicketType.objects.select_for_update().get(pk=ticket_type.pk)
     for name, value in fields.items():
@@ -90,6 +153,8 @@ def update_ticket_type(ticket_type: TicketType, *, by, **fields) -> TicketType:
         )
     ticket_type.full_clean()
     ticket_type.save()
+    if allocations is not None:
+        _set_allocations(ticket_type, allocations)
     # More seats, or seats back on sale: the waiting list gets them first.
     _promote(ticket_type.pk)
     return ticket_type
@@ -169,21 +234,18 @@ def _clean_participants(
     return result
 
 
-def _take_seats(ticket_type: TicketType, seats: int, *, after_waiting_list: bool = False) -> bool:
-    """Raise `taken` by `seats` only if they fit: one conditional UPDATE, safe under races.
-    `after_waiting_list`: only if no one waits for this ticket type (newcomers queue behind)."""
-    rows = TicketType.objects.filter(
-        pk=ticket_type.pk, is_active=True, taken__lte=F("capacity") - seats
-    )
-    if after_waiting_list:
-        rows = rows.filter(
-            ~Exists(
-                Registration.objects.filter(
-                    ticket_type=OuterRef("pk"), status=RegistrationStatus.WAITLISTED
-                )
-            )
-        )
-    return bool(rows.update(taken=F("taken") + seats))
+def _check_allocated(people: list[Participant], allocated: set[str]) -> None:
+    if not allocated:
+        return
+    names = ", ".join(sorted(str(dict(country_names)[code]) for code in allocated))
+    errors = {
+        f"participants[{index}].country": _("This ticket is for residents of %(countries)s.")
+        % {"countries": names}
+        for index, person in enumerate(people)
+        if str(person.country) not in allocated
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def waitlist_position(registration: Registration) -> int:
@@ -213,6 +275,9 @@ def register(
     if ticket_type.event_id != event.pk or not ticket_type.on_sale(now):
         raise Conflict(_("This ticket is not on sale."), code="not_on_sale")
     people = _clean_participants(event, ticket_type, participants, now)
+    countries = seats.countries_of(people)
+    allocated = seats.allocated_countries(ticket_type)
+    _check_allocated(people, allocated)
     if len(people) > ticket_type.capacity:
         raise Conflict(
             ngettext(
@@ -239,7 +304,9 @@ def register(
     try:
         with transaction.atomic():
             # Those already waiting come first: a newcomer takes a seat only if no one waits.
-            if _take_seats(ticket_type, len(people), after_waiting_list=True):
+            if seats.take(
+                ticket_type, countries, allocated=bool(allocated), after_waiting_list=True
+            ):
                 registration.status = (
                     RegistrationStatus.CONFIRMED
                     if ticket_type.is_free
@@ -291,18 +358,29 @@ def find_registration(token: str) -> Registration | None:
 
 
 def _promote(ticket_type_id: int) -> list[Registration]:
-    """Give freed seats to the waiting list in order of arrival; caller holds the row lock."""
+    """Give freed seats to the waiting list in order of arrival; caller holds the row lock.
+    With partner-country allocations each country has its own line: a full country does not
+    hold up the others, and no one overtakes a person waiting for the same country's seats."""
     ticket_type = TicketType.objects.get(pk=ticket_type_id)
+    allocated = bool(seats.allocated_countries(ticket_type))
+    blocked: set[str] = set()  # countries whose first in line is still waiting
     promoted = []
     for waiting in (
         Registration.objects.select_for_update()
         .filter(ticket_type_id=ticket_type_id, status=RegistrationStatus.WAITLISTED)
         .order_by("created_at", "pk")
+        .prefetch_related("participants")
     ):
         if waiting.seats > ticket_type.capacity - ticket_type.taken:
             break  # the first in line keeps their place until enough seats are free
-        if not _take_seats(ticket_type, waiting.seats):
-            break
+        countries = seats.countries_of(waiting.participants.all())
+        if blocked & set(countries):
+            continue
+        if not seats.take(ticket_type, countries, allocated=allocated):
+            if not allocated:
+                break
+            blocked |= set(countries)
+            continue
         ticket_type.taken += waiting.seats
         waiting.status = (
             RegistrationStatus.CONFIRMED
@@ -330,8 +408,8 @@ def cancel_registration(registration: Registration) -> list[Registration]:
     registration.save(update_fields=["status", "cancelled_at"])
     registration.participants.update(ticket_revoked_at=registration.cancelled_at)
     if held:
-        TicketType.objects.filter(pk=registration.ticket_type_id).update(
-            taken=F("taken") - registration.seats
+        seats.give_back(
+            registration.ticket_type_id, seats.countries_of(registration.participants.all())
         )
     # Also when a waiting group leaves: those behind it may fit the seats it waited for.
     return _promote(registration.ticket_type_id)

@@ -28,7 +28,7 @@ class TicketTypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EventR
     serializer_class = TicketTypeSerializer
 
     def rows_of(self, event):
-        rows = event.ticket_types.all()
+        rows = event.ticket_types.prefetch_related("allocations")
         if not self.event_access.is_member:
             rows = rows.filter(is_active=True)
         return rows

@@ -55,7 +55,9 @@ def _ticket_types(event):
         .values("people")
     )
     return list(
-        TicketType.objects.filter(event=event).annotate(
+        TicketType.objects.filter(event=event)
+        .prefetch_related("allocations")
+        .annotate(
             waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), 0),
             checked_in=Coalesce(Subquery(checked_in, output_field=IntegerField()), 0),
         )
@@ -296,7 +298,9 @@ def ticket_type_list(request, slug: str):
 def ticket_type_create(request, slug: str):
     event, access = get_event_for_editor(request.user, slug)
     require_lead_editor(access)
-    form = TicketTypeForm(posted(request), zone=event_zone(event))
+    form = TicketTypeForm(
+        posted(request), zone=event_zone(event), partner_countries=services.event_countries(event)
+    )
     return form_view(
         request,
         form,
@@ -313,7 +317,12 @@ def ticket_type_edit(request, slug: str, pk: int):
     event, access = get_event_for_editor(request.user, slug)
     require_lead_editor(access)
     ticket_type = get_object_or_404(TicketType, pk=pk, event=event)
-    form = TicketTypeForm(posted(request), zone=event_zone(event), ticket_type=ticket_type)
+    form = TicketTypeForm(
+        posted(request),
+        zone=event_zone(event),
+        ticket_type=ticket_type,
+        partner_countries=services.event_countries(event),
+    )
     return form_view(
         request,
         form,

@@ -103,6 +103,7 @@ def test_anyone_sees_the_active_ticket_types_with_seats_left(
         "sales_end": None,
         "min_age": None,
         "max_age": None,
+        "allocations": [],
     }
     assert (rows[1]["price"], rows[1]["is_free"]) == ("25.00", False)
     as_user(api, plan.people["outsider"])

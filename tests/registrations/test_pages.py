@@ -545,11 +545,11 @@ def test_list_runs_a_fixed_number_of_queries(
     client.force_login(lead)
     sign_up(free_ticket)
     client.get(list_url(event))  # warm up: the session row exists from here on
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(list_url(event))
     for number in range(4):
         sign_up(free_ticket, participants=[person(), person(name=f"Friend {number}")])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(list_url(event))
     assert len(response.context["page"]) == 5
 
