@@ -1,6 +1,7 @@
 """Emails to participants, sent by Celery after the transaction commits, retried on failure.
 A confirmed registration's email carries the QR codes, the PDF tickets and the calendar."""
 
+from email.mime.image import MIMEImage
 from smtplib import SMTPException
 
 from celery import shared_task
@@ -27,6 +28,33 @@ def _registration(pk: int) -> Registration | None:
     )
 
 
+def _attach_tickets(message, registration: Registration, subject: str, body: str) -> None:
+    """The PDF tickets, the calendar, and the QR codes inline in an HTML version of the text."""
+    # The same tickets on paper: one page each, in the registration's language.
+    message.attach(pdf.filename(registration), pdf.tickets_pdf(registration), "application/pdf")
+    message.attach(
+        f"{registration.event.slug}.ics",
+        calendar_for([registration.event], name=registration.event.title),
+        "text/calendar",
+    )
+    inline = []
+    for participant in registration.participants.all():
+        if participant.ticket_revoked_at is not None:
+            continue
+        image = MIMEImage(tickets.qr_png(tickets.sign(participant)), "png")
+        cid = f"ticket-{participant.ticket_id}@sportevents"
+        image.add_header("Content-ID", f"<{cid}>")
+        image.add_header("Content-Disposition", "inline", filename=f"ticket-{participant.pk}.png")
+        message.attach(image)
+        inline.append({"name": participant.name, "cid": cid})
+    html = render_to_string(
+        "emails/tickets.html",
+        {"registration": registration, "subject": subject, "body": body, "inline_tickets": inline},
+    )
+    message.attach_alternative(html, "text/html")
+    message.mixed_subtype = "related"  # the images belong to the HTML part
+
+
 def _send(registration: Registration, template: str) -> None:
     with translation.override(registration.language):
         context = {
@@ -40,21 +68,7 @@ def _send(registration: Registration, template: str) -> None:
         body = render_to_string(f"emails/{template}.txt", context)
         message = EmailMultiAlternatives(subject, body, to=[registration.email])
         if registration.status == RegistrationStatus.CONFIRMED:
-            for participant in registration.participants.all():
-                message.attach(
-                    f"ticket-{participant.name}.png".replace(" ", "-"),
-                    tickets.qr_png(tickets.sign(participant)),
-                    "image/png",
-                )
-            # The same tickets on paper: one page each, in the registration's language.
-            message.attach(
-                pdf.filename(registration), pdf.tickets_pdf(registration), "application/pdf"
-            )
-            message.attach(
-                f"{registration.event.slug}.ics",
-                calendar_for([registration.event], name=registration.event.title),
-                "text/calendar",
-            )
+            _attach_tickets(message, registration, subject, body)
     message.send()
 
 

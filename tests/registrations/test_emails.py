@@ -3,6 +3,7 @@ the tickets' QR codes and the programme as an .ics attachment."""
 
 import io
 from datetime import datetime
+from email.mime.image import MIMEImage
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +15,7 @@ from PIL import Image
 from events import services as planning
 from registrations import services, tickets
 from sportevents.errors import Conflict
+from tests.mail import files_of
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +50,20 @@ def test_confirmation_email_carries_the_link_the_tickets_and_the_calendar(
     assert message.to == ["ana@example.org"]
     assert f"/registrations/{outcome.manage_token}/" in message.body
     assert "Move Together Week" in message.subject or "Semaine" in message.subject
-    images = [a for a in message.attachments if a[2] == "image/png"]
+    # The QR codes are inline in the HTML version, each referenced by its Content-ID.
+    html = message.alternatives[0].content
+    images = [a for a in message.attachments if isinstance(a, MIMEImage)]
     assert len(images) == 2
-    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(images[0][1])))
+    for image in images:
+        assert image["Content-Disposition"].startswith("inline")
+        assert f'src="cid:{image["Content-ID"].strip("<>")}"' in html
+    assert "Ana" in html and "Rui" in html
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(images[0].get_payload(decode=True))))
     claims = tickets.verify(decoded[0].text, tickets.public_keys(with_session))
     assert claims.ticket_id in {p.ticket_id for p in outcome.registration.participants.all()}
-    ics = next(a for a in message.attachments if a[2] == "text/calendar")
+    files = files_of(message)
+    assert [a[2] for a in files] == ["application/pdf", "text/calendar"]
+    ics = files[1]
     calendar = Calendar.from_ical(ics[1])
     # The event as an all-day item, then its session (the same items as the event's feed).
     events = [e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("session-")]
@@ -81,13 +91,13 @@ def test_waiting_list_email_then_promotion_email(
         second = sign_up(tiny, email="second@example.org", join_waiting_list=True)
     assert "waiting list" in mail.outbox[1].body
     assert "position 1" in mail.outbox[1].body
-    assert not [a for a in mail.outbox[1].attachments if a[2] == "image/png"]
+    assert not mail.outbox[1].attachments
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_registration(first.registration)
     promotion = mail.outbox[2]
     assert promotion.to == ["second@example.org"]
     assert "first on the waiting list" in promotion.body
-    assert [a for a in promotion.attachments if a[2] == "image/png"]
+    assert [a for a in promotion.attachments if isinstance(a, MIMEImage)]
     second.registration.refresh_from_db()
     assert second.registration.status == "confirmed"
 
