@@ -6,10 +6,17 @@ matches no feed is a plain 404, the same for a mistyped, a renewed and a revoked
 """
 
 import hashlib
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotFound,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -32,14 +39,32 @@ PUBLIC_MAX_AGE = 3600
 PERSONAL_MAX_AGE = 900
 
 
+def _blocks(parts: list[bytes], size: int = 1 << 16) -> Iterator[bytes]:
+    block: list[bytes] = []
+    length = 0
+    for part in parts:
+        block.append(part)
+        length += len(part)
+        if length >= size:
+            yield b"".join(block)
+            block, length = [], 0
+    if block:
+        yield b"".join(block)
+
+
 def calendar_response(
     request, writer: CalendarWriter, *, filename: str, private: bool = False
 ) -> HttpResponse:
-    body = writer.to_ical()
+    parts = writer.parts()
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
     # HTTP dates have whole seconds: compare in whole seconds.
     modified = int(writer.last_modified.timestamp()) if writer.last_modified else None
-    response = HttpResponse(body, content_type=CONTENT_TYPE)
-    response["ETag"] = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    # Streamed from the parts: a feed of thousands of events is never joined into one copy.
+    response = StreamingHttpResponse(_blocks(parts), content_type=CONTENT_TYPE)
+    response["Content-Length"] = str(sum(map(len, parts)))
+    response["ETag"] = '"' + digest.hexdigest()[:32] + '"'
     if modified is not None:
         response["Last-Modified"] = http_date(modified)
     if private:

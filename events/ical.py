@@ -63,22 +63,22 @@ def quote_param(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line at 75 octets, never inside a UTF-8 character or an escape."""
-    if len(line) <= LINE_LIMIT // 4 or len(line.encode()) <= LINE_LIMIT:
+    if len(line) <= LINE_LIMIT and (line.isascii() or len(line.encode()) <= LINE_LIMIT):
         return line
-    parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    for char in line:
-        width = len(char.encode())
-        if size + width > LINE_LIMIT:
-            carried = current.pop() if len(current) > 1 and current[-1] == "\\" else ""
-            parts.append("".join(current))
-            current = [carried] if carried else []
-            size = 1 + len(carried)  # the continuation line starts with a space
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return "\r\n ".join(parts)
+    data = line.encode()
+    parts = []
+    start, limit = 0, LINE_LIMIT
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back to the start
+            end -= 1
+        piece = data[start:end]
+        if (len(piece) - len(piece.rstrip(b"\\"))) % 2:
+            end -= 1  # keep a backslash with the character it escapes
+        parts.append(data[start:end])
+        start, limit = end, LINE_LIMIT - 1  # continuation lines start with a space
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode()
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -109,21 +109,39 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> str:
 # The writer ------------------------------------------------------------------------------
 
 
+def _labels(choices) -> dict[str, str]:
+    # Choice labels are lazy translations; asking the model for each row's label costs a
+    # translation lookup per row, so each writer translates every label once.
+    return {code: str(label) for code, label in choices}
+
+
 class CalendarWriter:
     """Collects VEVENTs as text; `to_ical()` adds the calendar's head and the VTIMEZONEs.
 
     Events need `lead` selected and `sports` prefetched; sessions need `venue`; milestones need
-    `owner__organisation`. Nothing here queries the database.
+    `owner__organisation`. Nothing here queries the database. Texts shared by many components
+    (an event's title and address, a venue's location) are made once per writer, in the
+    language active when it was created.
     """
 
     def __init__(self, *, name: str, description: str = "", refresh_hours: int = 1):
+        from events.models import Objective, Phase, SessionKind
+        from events.sports import Sport
+
         self.name = name
         self.description = description
         self.refresh_hours = refresh_hours
-        self.components: list[str] = []
+        self.components: list[bytes] = []
         self.zones: dict[str, tuple[int, int]] = {}  # tzid → first and last year used
         self.last_modified: datetime | None = None
         self.host = site_host()
+        self.sports = _labels(Sport.choices)
+        self.objectives = _labels(Objective.choices)
+        self.kinds = _labels(SessionKind.choices)
+        self.phases = _labels(Phase.choices)
+        self._events: dict[int, dict] = {}
+        self._venues: dict[int, tuple[str, str]] = {}
+        self._zone_cache: dict[str, ZoneInfo] = {}
 
     # Components ------------------------------------------------------------------------
 
@@ -134,36 +152,36 @@ class CalendarWriter:
         status: str | None = None,
         sequence: int = 0,
         modified: datetime | None = None,
-        sessions: bool = True,
+        sessions: Iterable | None = None,
+        sports: Iterable[str] | None = None,
     ) -> None:
-        """The event as an all-day item over its days, then (by default) each session.
+        """The event as an all-day item over its days, then each of its sessions.
 
         `status` and `sequence` let a personal feed say TENTATIVE for a waiting list and count
         the registration's own changes (and `modified` their date); an event's cancellation
-        always wins.
+        always wins. `sessions` (objects with a session's attributes, `venue` included) and
+        `sports` (codes) default to the event's prefetched ones; large feeds pass them in.
         """
         status = self._status(event, status)
         modified = max(event.updated_at, event.lead.updated_at, modified or event.updated_at)
+        text = self._event_text(event, sports)
         lines = [
             f"UID:event-{event.pk}@{self.host}",
             *self._stamps(modified),
             f"DTSTART;VALUE=DATE:{date_value(event.starts_on)}",
             f"DTEND;VALUE=DATE:{date_value(event.ends_on + timedelta(days=1))}",
-            f"SUMMARY:{escape_text(self._summary(event.title, status))}",
-            f"DESCRIPTION:{escape_text(self._event_description(event))}",
-            f"URL:{absolute(event.get_absolute_url())}",
-            self._organizer(event),
-            self._categories([*event.sport_labels, event.get_objective_display()]),
+            f"SUMMARY:{escape_text(self._summary(text['title'], status))}",
+            f"DESCRIPTION:{escape_text(self._event_description(event, text))}",
+            f"URL:{text['url']}",
+            text["organizer"],
+            self._categories([*text["sports"], self.objectives.get(event.objective, "")]),
             f"STATUS:{status}",
             f"SEQUENCE:{event.sequence + sequence}",
             "TRANSP:TRANSPARENT",
         ]
         self._add(lines)
-        if sessions:
-            for session in event.sessions.all():
-                self.add_session(
-                    session, event, status=status, sequence=sequence, modified=modified
-                )
+        for session in event.sessions.all() if sessions is None else sessions:
+            self.add_session(session, event, status=status, sequence=sequence, modified=modified)
 
     def add_session(
         self,
@@ -179,36 +197,32 @@ class CalendarWriter:
         modified = max(
             session.updated_at, event.updated_at, venue.updated_at, modified or event.updated_at
         )
-        lines = [
-            f"UID:session-{session.pk}@{self.host}",
-            *self._stamps(modified),
-            self._local("DTSTART", session.starts_at, venue.timezone),
-            self._local("DTEND", session.ends_at, venue.timezone),
-            f"SUMMARY:{escape_text(self._summary(f'{session.title} – {event.title}', status))}",
-            f"LOCATION:{escape_text(f'{venue.name}, {venue.full_address}')}",
-        ]
-        if venue.has_coordinates:
-            lines.append(f"GEO:{float(venue.latitude):.6f};{float(venue.longitude):.6f}")
-        description = "\n\n".join(
-            part
-            for part in (
-                f"{session.get_kind_display()} – {event.title}",
-                event.cancellation_reason if status == Status.CANCELLED else "",
-                absolute(event.get_absolute_url()),
-            )
-            if part
+        text = self._event_text(event)
+        location, geo = self._venue_text(venue)
+        kind = self.kinds.get(session.kind, session.kind)
+        description = f"{kind} – {text['title']}\n\n"
+        if status == Status.CANCELLED and event.cancellation_reason:
+            description += f"{event.cancellation_reason}\n\n"
+        title = self._summary(f"{session.title} – {text['title']}", status)
+        self._add(
+            [
+                f"UID:session-{session.pk}@{self.host}",
+                *self._stamps(modified),
+                self._local("DTSTART", session.starts_at, venue.timezone),
+                self._local("DTEND", session.ends_at, venue.timezone),
+                f"SUMMARY:{escape_text(title)}",
+                location,
+                geo,
+                f"DESCRIPTION:{escape_text(description + text['url'])}",
+                f"URL:{text['url']}",
+                text["organizer"],
+                self._categories([kind, *text["sports"]]),
+                f"RELATED-TO;RELTYPE=PARENT:event-{event.pk}@{self.host}",
+                f"STATUS:{status}",
+                # The session shares its event's status: the event's changes count here too.
+                f"SEQUENCE:{session.sequence + event.sequence + sequence}",
+            ]
         )
-        lines += [
-            f"DESCRIPTION:{escape_text(description)}",
-            f"URL:{absolute(event.get_absolute_url())}",
-            self._organizer(event),
-            self._categories([session.get_kind_display(), *event.sport_labels]),
-            f"RELATED-TO;RELTYPE=PARENT:event-{event.pk}@{self.host}",
-            f"STATUS:{status}",
-            # The session shares its event's status: the event's changes count here too.
-            f"SEQUENCE:{session.sequence + event.sequence + sequence}",
-        ]
-        self._add(lines)
 
     def add_milestone(self, milestone, event) -> None:
         """A milestone as an all-day item on its due date, for the organisers' own feed."""
@@ -217,10 +231,9 @@ class CalendarWriter:
             title = _("Done: %(milestone)s – %(event)s")
         else:
             title = _("Milestone: %(milestone)s – %(event)s")
-        title = title % {"milestone": milestone.title, "event": event.title}
-        details = [
-            f"{milestone.get_phase_display()} · {milestone.owner.organisation.name}",
-        ]
+        title = title % {"milestone": milestone.title, "event": self._event_text(event)["title"]}
+        phase = self.phases.get(milestone.phase, milestone.phase)
+        details = [f"{phase} · {milestone.owner.organisation.name}"]
         if milestone.done_on:
             details.append(_("Done on %(date)s") % {"date": milestone.done_on.isoformat()})
         plan_url = absolute(reverse("events:event_plan", args=[event.slug]))
@@ -234,7 +247,7 @@ class CalendarWriter:
                 f"SUMMARY:{escape_text(self._summary(title, status))}",
                 f"DESCRIPTION:{escape_text(chr(10).join(details))}",
                 f"URL:{plan_url}",
-                self._categories([_("Milestone"), milestone.get_phase_display()]),
+                self._categories([_("Milestone"), phase]),
                 f"RELATED-TO;RELTYPE=PARENT:event-{event.pk}@{self.host}",
                 f"STATUS:{status}",
                 f"SEQUENCE:{milestone.sequence + event.sequence}",
@@ -245,6 +258,11 @@ class CalendarWriter:
     # Output ----------------------------------------------------------------------------
 
     def to_ical(self) -> bytes:
+        return b"".join(self.parts())
+
+    def parts(self) -> list[bytes]:
+        """The calendar as byte strings that end in CRLF, to hash and send without joining
+        them into one more copy of a large feed. Empties the writer."""
         head = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
@@ -264,28 +282,68 @@ class CalendarWriter:
             f"X-PUBLISHED-TTL:PT{self.refresh_hours}H",
         ]
         zones = [vtimezone(tzid, *years) for tzid, years in sorted(self.zones.items())]
-        text = "\r\n".join([*map(fold, head), *zones, *self.components, "END:VCALENDAR", ""])
-        return text.encode()
+        head_text = "\r\n".join([*map(fold, head), *zones, ""]).encode()
+        components, self.components = self.components, []
+        return [head_text, *components, b"END:VCALENDAR\r\n"]
 
     # Helpers ---------------------------------------------------------------------------
 
-    def _add(self, lines: list[str]) -> None:
-        self.components.append(
-            "\r\n".join(["BEGIN:VEVENT", *(fold(line) for line in lines if line), "END:VEVENT"])
-        )
+    def _event_text(self, event, sports: Iterable[str] | None = None) -> dict:
+        text = self._events.get(event.pk)
+        if text is None:
+            if sports is None:
+                sports = [link.sport for link in event.sports.all()]
+            lead = event.lead
+            text = self._events[event.pk] = {
+                "title": event.title,
+                "url": absolute(event.get_absolute_url()),
+                # The organisation has no mailbox of its own; its page is how to reach it.
+                "organizer": fold(
+                    f"ORGANIZER;CN={quote_param(lead.name)}:{absolute(lead.get_absolute_url())}"
+                ),
+                "sports": [self.sports.get(code, code) for code in sports],
+            }
+        return text
 
-    def _stamps(self, modified: datetime) -> list[str]:
+    def _venue_text(self, venue) -> tuple[str, str]:
+        text = self._venues.get(venue.pk)
+        if text is None:
+            location = fold(f"LOCATION:{escape_text(f'{venue.name}, {venue.full_address}')}")
+            geo = ""
+            if venue.has_coordinates:
+                geo = f"GEO:{float(venue.latitude):.6f};{float(venue.longitude):.6f}"
+            text = self._venues[venue.pk] = (location, geo)
+        return text
+
+    def _add(self, lines: list[str]) -> None:
+        folded = [
+            line if len(line) <= LINE_LIMIT and line.isascii() else fold(line)
+            for line in lines
+            if line
+        ]
+        # Kept encoded: a large feed's text is never held twice at full size.
+        self.components.append("\r\n".join(["BEGIN:VEVENT", *folded, "END:VEVENT", ""]).encode())
+
+    def _stamps(self, modified: datetime) -> tuple[str, str]:
         if self.last_modified is None or modified > self.last_modified:
             self.last_modified = modified
         stamp = utc_stamp(modified)
-        return [f"DTSTAMP:{stamp}", f"LAST-MODIFIED:{stamp}"]
+        return f"DTSTAMP:{stamp}", f"LAST-MODIFIED:{stamp}"
 
     def _local(self, name: str, moment: datetime, tzid: str) -> str:
-        local = moment.astimezone(ZoneInfo(tzid))
-        first, last = self.zones.get(tzid, (local.year, local.year))
-        # One year either side: a client may look at the neighbouring transitions.
-        self.zones[tzid] = (min(first, local.year - 1), max(last, local.year + 1))
-        return f"{name};TZID={tzid}:{local.strftime('%Y%m%dT%H%M%S')}"
+        local = moment.astimezone(self._zone(tzid))
+        years = self.zones[tzid]
+        if not years[0] < local.year < years[1]:
+            # One year either side: a client may look at the neighbouring transitions.
+            self.zones[tzid] = (min(years[0], local.year - 1), max(years[1], local.year + 1))
+        return f"{name};TZID={tzid}:{local:%Y%m%dT%H%M%S}"
+
+    def _zone(self, tzid: str) -> ZoneInfo:
+        zone = self._zone_cache.get(tzid)
+        if zone is None:
+            zone = self._zone_cache[tzid] = ZoneInfo(tzid)
+            self.zones.setdefault(tzid, (9999, 0))
+        return zone
 
     @staticmethod
     def _status(event, wanted: str | None) -> str:
@@ -303,21 +361,15 @@ class CalendarWriter:
         return title
 
     @staticmethod
-    def _event_description(event) -> str:
+    def _event_description(event, text: dict) -> str:
         parts = []
         if event.status == "cancelled":
             parts.append(
                 _("This event has been cancelled: %(reason)s")
                 % {"reason": event.cancellation_reason}
             )
-        parts += [event.description, absolute(event.get_absolute_url())]
+        parts += [event.description, text["url"]]
         return "\n\n".join(part for part in parts if part)
-
-    @staticmethod
-    def _organizer(event) -> str:
-        # The organisation has no mailbox of its own; its page is the address to reach it.
-        lead = event.lead
-        return f"ORGANIZER;CN={quote_param(lead.name)}:{absolute(lead.get_absolute_url())}"
 
     @staticmethod
     def _categories(labels: Iterable[str]) -> str:
