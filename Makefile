@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test install messages clean browser
+.PHONY: run test install messages clean browser icaljs
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -32,7 +32,11 @@ run: $(STAMP)
 browser:
 	@./.ci/ensure-chromium
 
-test: $(TEST_STAMP) browser
+# ical.js (Thunderbird's parser) for the calendar tests, installed from npm when missing.
+icaljs:
+	@./tests/calendars/icaljs/ensure
+
+test: $(TEST_STAMP) browser icaljs
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=$${DEBUG:-1} $(PY) manage.py check
