@@ -10,6 +10,14 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 
+class RefundPolicy(models.TextChoices):
+    """What a participant who cancels a paid ticket gets back."""
+
+    FULL_UNTIL = "full-until", _("Full refund until a number of days before the event")
+    NONE = "none", _("No refund")
+    ORGANISER = "organiser", _("The organisers decide")
+
+
 class TicketType(models.Model):
     """What a person registers for. `taken` counts confirmed and held seats, never more than
     `capacity`: a conditional UPDATE raises it, and a check constraint backs the rule."""
@@ -33,6 +41,12 @@ class TicketType(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     is_active = models.BooleanField(_("on sale"), default=True)
+    refund_policy = models.CharField(
+        _("refunds"), max_length=16, choices=RefundPolicy.choices, default=RefundPolicy.FULL_UNTIL
+    )
+    refund_days_before = models.PositiveSmallIntegerField(
+        _("refund until (days before the event)"), default=14
+    )
 
     class Meta:
         ordering = ["event", "price", "name"]
@@ -147,12 +161,22 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("date cancelled"), null=True, blank=True)
     # Set when the participant erased their data: only the facts that feed counts are left.
     erased_at = models.DateTimeField(_("date erased"), null=True, blank=True)
+    # A paid registration holds its seats until then; unpaid by that time, they are released.
+    hold_expires_at = models.DateTimeField(_("seats held until"), null=True, blank=True)
+    # Set when the seats were released because the payment did not arrive in time: a payment
+    # that arrives later may still take a free seat (otherwise it is refunded).
+    hold_expired_at = models.DateTimeField(_("hold expired"), null=True, blank=True)
+    # Set when a paid seat was offered to this registration from the waiting list.
+    offered_at = models.DateTimeField(_("seat offered"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
-        indexes = [models.Index(fields=["ticket_type", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["ticket_type", "status", "created_at"]),
+            models.Index(fields=["status", "hold_expires_at"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(seats__gte=1), name="registration_has_seats"),
             # One seat per address and ticket type, unless the person registers a group.

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,7 +13,7 @@ from django_countries import countries as country_names
 
 from events.models import Event, EventStatus
 from events.permissions import access_for, require_lead_editor
-from registrations import seats, tasks
+from registrations import seats, signals, tasks
 from registrations.links import hash_token, manage_token_for
 from registrations.models import (
     HOLDING,
@@ -39,6 +39,8 @@ TICKET_TYPE_FIELDS = (
     "min_age",
     "max_age",
     "is_active",
+    "refund_policy",
+    "refund_days_before",
 )
 PARTICIPANT_FIELDS = (
     "name",
@@ -55,6 +57,25 @@ PARTICIPANT_FIELDS = (
 
 
 # Ticket types ------------------------------------------------------------------------------
+
+
+def paid_tickets_enabled() -> bool:
+    """Paid tickets need Stripe: a secret key to take payments, a webhook secret to trust the
+    confirmations."""
+    return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRETS)
+
+
+def _check_payments(ticket_type: TicketType) -> None:
+    if ticket_type.price > 0 and ticket_type.is_active and not paid_tickets_enabled():
+        raise ValidationError(
+            {
+                "is_active": _(
+                    "A paid ticket can be put on sale once payments are set up: the site needs "
+                    "its Stripe keys (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET). Save it "
+                    "as not on sale for now, or make it free."
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -123,6 +144,7 @@ def create_ticket_type(
     ticket_type = TicketType(event=event, **fields)
     ticket_type.currency = ticket_type.currency.upper()
     ticket_type.full_clean()
+    _check_payments(ticket_type)
     ticket_type.save()
     if allocations:
         _set_allocations(ticket_type, allocations)
@@ -152,6 +174,7 @@ def update_ticket_type(
             }
         )
     ticket_type.full_clean()
+    _check_payments(ticket_type)
     ticket_type.save()
     if allocations is not None:
         _set_allocations(ticket_type, allocations)
@@ -274,6 +297,11 @@ def register(
         raise Conflict(_("Registration is not open for this event."), code="not_open")
     if ticket_type.event_id != event.pk or not ticket_type.on_sale(now):
         raise Conflict(_("This ticket is not on sale."), code="not_on_sale")
+    if not ticket_type.is_free and not paid_tickets_enabled():
+        raise Conflict(
+            _("Paid tickets cannot be bought at the moment: payments are not set up."),
+            code="payments_unavailable",
+        )
     people = _clean_participants(event, ticket_type, participants, now)
     countries = seats.countries_of(people)
     allocated = seats.allocated_countries(ticket_type)
@@ -322,6 +350,8 @@ def register(
                     ),
                     code="full",
                 )
+            if registration.status == RegistrationStatus.PENDING_PAYMENT:
+                signals.payment_due.send(Registration, registration=registration, offered=False)
             # Field rules only: the database enforces one registration per address (a race ends
             # in IntegrityError) and the other constraints, without a query for each.
             registration.clean_fields(exclude=["event", "ticket_type", "manage_token_hash"])
@@ -382,12 +412,14 @@ def _promote(ticket_type_id: int) -> list[Registration]:
             blocked |= set(countries)
             continue
         ticket_type.taken += waiting.seats
-        waiting.status = (
-            RegistrationStatus.CONFIRMED
-            if ticket_type.is_free
-            else RegistrationStatus.PENDING_PAYMENT
-        )
-        waiting.save(update_fields=["status"])
+        if ticket_type.is_free:
+            waiting.status = RegistrationStatus.CONFIRMED
+        else:
+            # An offer: the seats are held for the next in line until they pay or it expires.
+            waiting.status = RegistrationStatus.PENDING_PAYMENT
+            waiting.offered_at = timezone.now()
+            signals.payment_due.send(Registration, registration=waiting, offered=True)
+        waiting.save(update_fields=["status", "offered_at", "hold_expires_at"])
         promoted.append(waiting)
         transaction.on_commit(lambda pk=waiting.pk: tasks.send_promotion_email.delay(pk))
     return promoted
@@ -402,17 +434,118 @@ def cancel_registration(registration: Registration) -> list[Registration]:
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == RegistrationStatus.CANCELLED:
         raise Conflict(_("This registration is cancelled already."), code="already_cancelled")
-    held = registration.holds_seats
+    return _cancel(registration, now=timezone.now())
+
+
+def _cancel(registration: Registration, *, now, hold_expired: bool = False) -> list[Registration]:
+    """Cancel a locked registration, give its seats back and promote the waiting list."""
+    previous = registration.status
     registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_at = timezone.now()
-    registration.save(update_fields=["status", "cancelled_at"])
-    registration.participants.update(ticket_revoked_at=registration.cancelled_at)
-    if held:
+    registration.cancelled_at = now
+    registration.hold_expires_at = None
+    registration.hold_expired_at = now if hold_expired else None
+    registration.save(
+        update_fields=["status", "cancelled_at", "hold_expires_at", "hold_expired_at"]
+    )
+    registration.participants.update(ticket_revoked_at=now)
+    if previous in HOLDING:
         seats.give_back(
             registration.ticket_type_id, seats.countries_of(registration.participants.all())
         )
+    signals.registration_cancelled.send(
+        Registration, registration=registration, previous_status=previous
+    )
     # Also when a waiting group leaves: those behind it may fit the seats it waited for.
     return _promote(registration.ticket_type_id)
+
+
+# Paid seats: the hold, its expiry, the confirmation by payment ------------------------------
+
+
+def lock_registration(registration: Registration) -> Registration:
+    """Inside a transaction: lock the ticket type's row, then the registration's (the order
+    every capacity write uses), and return the registration as stored."""
+    TicketType.objects.select_for_update().filter(pk=registration.ticket_type_id).first()
+    return (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("event", "ticket_type")
+        .get(pk=registration.pk)
+    )
+
+
+@transaction.atomic
+def release_hold(registration: Registration, *, now=None) -> list[Registration] | None:
+    """Release the seats of an unpaid registration whose hold has expired: it is cancelled and
+    the waiting list promoted (returned). None if it no longer needs releasing (paid, cancelled,
+    or its payment is under way, which clears the expiry)."""
+    now = now or timezone.now()
+    registration = lock_registration(registration)
+    if (
+        registration.status != RegistrationStatus.PENDING_PAYMENT
+        or registration.hold_expires_at is None
+        or registration.hold_expires_at > now
+    ):
+        return None
+    return _cancel(registration, now=now, hold_expired=True)
+
+
+def keep_hold(registration: Registration) -> None:
+    """A payment is under way (a bank debit takes days): the seats stay held until its result.
+    The caller holds the registration's lock."""
+    if registration.status == RegistrationStatus.PENDING_PAYMENT:
+        registration.hold_expires_at = None
+        registration.save(update_fields=["hold_expires_at"])
+
+
+class Paid(models.TextChoices):
+    CONFIRMED = "confirmed"  # the seats are now confirmed
+    ALREADY = "already"  # it was confirmed already (by another payment)
+    NO_SEAT = "no-seat"  # its hold had expired and no seat is free any more
+    CANCELLED = "cancelled"  # cancelled by the participant or an organiser meanwhile
+
+
+def confirm_paid(registration: Registration) -> Paid:
+    """A payment for `registration` succeeded: confirm it. If its hold expired meanwhile, it
+    takes free seats again when there are any. The caller runs a transaction and has locked
+    the registration (`lock_registration`); it refunds whatever is not CONFIRMED."""
+    if registration.status == RegistrationStatus.CONFIRMED:
+        return Paid.ALREADY
+    if registration.status == RegistrationStatus.PENDING_PAYMENT:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.hold_expires_at = None
+        registration.save(update_fields=["status", "hold_expires_at"])
+    elif (
+        registration.status == RegistrationStatus.CANCELLED
+        and registration.hold_expired_at is not None
+        and registration.erased_at is None
+    ):
+        if not _take_again(registration):
+            return Paid.NO_SEAT
+    else:
+        return Paid.CANCELLED
+    pk = registration.pk
+    transaction.on_commit(lambda: tasks.send_registration_email.delay(pk))
+    return Paid.CONFIRMED
+
+
+def _take_again(registration: Registration) -> bool:
+    ticket_type = registration.ticket_type
+    participants = list(registration.participants.all())
+    allocated = bool(seats.allocated_countries(ticket_type))
+    try:
+        with transaction.atomic():
+            if not seats.take(ticket_type, seats.countries_of(participants), allocated=allocated):
+                return False
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.cancelled_at = None
+            registration.hold_expired_at = None
+            registration.save(update_fields=["status", "cancelled_at", "hold_expired_at"])
+            registration.participants.update(ticket_revoked_at=None)
+    except IntegrityError:
+        # The address registered again for this ticket meanwhile: that registration counts.
+        registration.refresh_from_db()
+        return False
+    return True
 
 
 def cancel_by_organiser(registration: Registration, *, by) -> list[Registration]:

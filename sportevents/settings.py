@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "venues",
     "events",
     "registrations",
+    "payments",
     "calendars",
     "surveys",
 ]
@@ -181,7 +182,39 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registrations.tasks.forget_accessibility_needs",
         "schedule": crontab(hour=3, minute=15),
     },
+    "release-expired-holds": {
+        "task": "payments.tasks.release_expired_holds",
+        "schedule": crontab(),  # every minute
+    },
+    "retry-refunds": {
+        "task": "payments.tasks.retry_refunds",
+        "schedule": crontab(minute="*/10"),
+    },
 }
+
+# Payments: Stripe Checkout. Without the secret key and a webhook secret the site runs, and paid
+# tickets cannot be put on sale (the ticket form says why). Test keys (sk_test_...) take no money.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
+# The endpoint's signing secret (whsec_...); while rolling it over, the previous one as well.
+STRIPE_WEBHOOK_SECRETS = [
+    secret
+    for secret in (env_str("STRIPE_WEBHOOK_SECRET"), env_str("STRIPE_WEBHOOK_SECRET_PREVIOUS"))
+    if secret
+]
+if STRIPE_SECRET_KEY and not STRIPE_SECRET_KEY.startswith(("sk_", "rk_")):
+    raise ImproperlyConfigured("STRIPE_SECRET_KEY must be a Stripe secret key (sk_... or rk_...).")
+if bool(STRIPE_SECRET_KEY) != bool(STRIPE_WEBHOOK_SECRETS):
+    raise ImproperlyConfigured(
+        "Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET together: payments are confirmed only "
+        "by signed webhooks."
+    )
+# Signed webhooks older than this many seconds are refused (replays).
+STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300, minimum=1)
+# A webhook that waits longer than this for a row lock answers 503, and Stripe retries it.
+STRIPE_WEBHOOK_LOCK_TIMEOUT_MS = env_int("STRIPE_WEBHOOK_LOCK_TIMEOUT_MS", 5000, minimum=1)
+# Another address for Stripe's API (a local stand-in in tests); empty: Stripe itself.
+STRIPE_API_BASE = env_str("STRIPE_API_BASE")
 
 # REST API
 REST_FRAMEWORK = {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("catalogue/", include("catalogue.urls")),
     path("", include("events.urls")),
     path("", include("registrations.urls")),
+    path("", include("payments.urls")),
     path("", include("calendars.urls")),
     path("api/v1/", include("sportevents.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -18,3 +18,9 @@ os.environ.setdefault("API_THROTTLE_CHECKIN", "100000/min")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls there are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Payments on, with Stripe's API at a closed local port: a test that forgets the fake Stripe
+# server (tests/payments/fake_stripe.py) fails instead of reaching the internet.
+os.environ.setdefault("STRIPE_SECRET_KEY", "sk_test_sportevents")
+os.environ.setdefault("STRIPE_PUBLISHABLE_KEY", "pk_test_sportevents")
+os.environ.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_test_sportevents")
+os.environ.setdefault("STRIPE_API_BASE", "http://127.0.0.1:9")

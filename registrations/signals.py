@@ -1,0 +1,15 @@
+"""What registrations tells the apps above it (payments), which it does not import.
+
+Both signals are sent inside the service's transaction, with the rows locked: a receiver's
+writes commit or roll back with the registration's own.
+"""
+
+from django.dispatch import Signal
+
+# A paid registration now holds seats it must pay for: `registration` (not saved yet when it is
+# new; the receiver sets `hold_expires_at` on it), `offered` (True: promoted from the waiting list).
+payment_due = Signal()
+
+# A registration was cancelled: `registration` (already saved as cancelled) and
+# `previous_status`, the status it had before.
+registration_cancelled = Signal()
