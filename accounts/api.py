@@ -3,10 +3,10 @@ from rest_framework import generics
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
+from sportevents.throttles import ScopedRateThrottle
 
 
 class TokenView(APIView):

@@ -8,7 +8,6 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from events.api.common import get_visible_event
@@ -25,6 +24,7 @@ from registrations.serializers import (
     TicketKeysSerializer,
 )
 from sportevents.api import validated
+from sportevents.throttles import ScopedRateThrottle
 
 
 class CheckInView(APIView):

@@ -13,7 +13,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from events.api.common import EventResourceViewSet
@@ -32,6 +31,7 @@ from registrations.serializers import (
     RegistrationSerializer,
 )
 from sportevents.api import validated
+from sportevents.throttles import ScopedRateThrottle
 
 
 class RegistrationEmailThrottle(ScopedRateThrottle):

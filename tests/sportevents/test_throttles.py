@@ -1,0 +1,58 @@
+"""Rate limits count requests per window: the same cost at any rate, the same answers."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
+
+from sportevents.throttles import ScopedRateThrottle
+
+
+class View(APIView):
+    throttle_scope = "tiny"
+
+
+@pytest.fixture
+def throttle(settings):
+    cache.clear()
+    ScopedRateThrottle.THROTTLE_RATES = {"tiny": "3/min"}
+    yield ScopedRateThrottle
+    from rest_framework.settings import api_settings
+
+    ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+
+def _allowed(throttle_class, address="203.0.113.7") -> tuple[bool, float]:
+    request = APIRequestFactory().post("/", REMOTE_ADDR=address)
+    request.user = None
+    throttle = throttle_class()
+    return throttle.allow_request(request, View()), throttle.wait()
+
+
+def test_a_client_gets_its_limit_per_window_then_waits_for_the_next(throttle):
+    start = datetime(2027, 9, 23, 10, 0, 20, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        assert [_allowed(throttle)[0] for _ in range(3)] == [True, True, True]
+        allowed, wait = _allowed(throttle)
+        assert not allowed
+        assert wait == pytest.approx(40)  # until the minute's window ends
+        # Another address has its own count.
+        assert _allowed(throttle, "198.51.100.9")[0]
+    with time_machine.travel(start + timedelta(seconds=40), tick=False):
+        assert _allowed(throttle)[0]
+
+
+def test_the_stored_state_is_one_number_whatever_the_traffic(throttle):
+    now = datetime(2027, 9, 23, 10, 0, 0, tzinfo=UTC)
+    with time_machine.travel(now, tick=False):
+        for _ in range(50):
+            _allowed(throttle)
+        request = APIRequestFactory().post("/", REMOTE_ADDR="203.0.113.7")
+        request.user = None
+        last = throttle()
+        last.allow_request(request, View())
+        # One counter for this address and window, not a list of fifty-one times.
+        assert cache.get(f"{last.key}:{int(now.timestamp())}") == 51
