@@ -6,7 +6,9 @@ with a free and a paid ticket type, and helpers to register people through the s
 """
 
 import itertools
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -83,3 +85,19 @@ def sign_up(event):
         )
 
     return sign_up
+
+
+@pytest.fixture
+def with_session(event, plan):
+    """The event with one session: a fun run in Lisbon on 25 September 2027, 9:00–12:00."""
+    lisbon = ZoneInfo("Europe/Lisbon")
+    planning.add_session(
+        event,
+        by=plan.people["lead"],
+        venue=plan.venues["pt"],
+        title="Fun run",
+        kind="competition",
+        starts_at=datetime(2027, 9, 25, 9, tzinfo=lisbon),
+        ends_at=datetime(2027, 9, 25, 12, tzinfo=lisbon),
+    )
+    return event

@@ -12,27 +12,11 @@ from django.core import mail
 from icalendar import Calendar
 from PIL import Image
 
-from events import services as planning
 from registrations import services, tickets
 from sportevents.errors import Conflict
 from tests.mail import files_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def with_session(event, plan):
-    lisbon = ZoneInfo("Europe/Lisbon")
-    planning.add_session(
-        event,
-        by=plan.people["lead"],
-        venue=plan.venues["pt"],
-        title="Fun run",
-        kind="competition",
-        starts_at=datetime(2027, 9, 25, 9, tzinfo=lisbon),
-        ends_at=datetime(2027, 9, 25, 12, tzinfo=lisbon),
-    )
-    return event
 
 
 def test_confirmation_email_carries_the_link_the_tickets_and_the_calendar(

@@ -2,7 +2,6 @@
 code that a scanner reads back to a ticket we signed."""
 
 import io
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pypdf
@@ -10,26 +9,11 @@ import pytest
 import zxingcpp
 from django.utils import translation
 
-from events import services as planning
 from registrations import pdf, tickets
 
 pytestmark = pytest.mark.django_db
 
 LISBON = ZoneInfo("Europe/Lisbon")
-
-
-@pytest.fixture
-def with_session(event, plan):
-    planning.add_session(
-        event,
-        by=plan.people["lead"],
-        venue=plan.venues["pt"],
-        title="Fun run",
-        kind="competition",
-        starts_at=datetime(2027, 9, 25, 9, tzinfo=LISBON),
-        ends_at=datetime(2027, 9, 25, 12, tzinfo=LISBON),
-    )
-    return event
 
 
 def read_pdf(data: bytes) -> pypdf.PdfReader:
