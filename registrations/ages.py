@@ -7,6 +7,9 @@ the programme reports by (young people up to 29, adults, people of 65 and over).
 """
 
 from django.db import models
+from django.db.models import Case, CharField, F, Value, When
+from django.db.models.functions import ExtractYear
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,3 +41,17 @@ def age_group(year_of_birth: int, event) -> AgeGroup:
         if age <= oldest:
             return band
     return AgeGroup.FROM_65
+
+
+def age_group_case(year_of_birth: str, event_start: str) -> Case:
+    """The same bands as a database expression, for counting people by age in one query:
+    `year_of_birth` and `event_start` name the fields (lookups allowed) to compare."""
+    age = ExtractYear(event_start) - F(year_of_birth)
+    return Case(
+        *(
+            When(GreaterThan(Value(oldest + 1), age), then=Value(band.value))
+            for oldest, band in _BANDS
+        ),
+        default=Value(AgeGroup.FROM_65.value),
+        output_field=CharField(),
+    )

@@ -26,6 +26,7 @@ from registrations.api import (
 )
 from registrations.api.door import CheckInSyncView
 from registrations.api.manage import ManageDataView, ManageEraseView, TicketsPDFView
+from surveys.impact_api import EventImpactView, EventSnapshotsView, SnapshotViewSet
 
 app_name = "api"
 
@@ -35,6 +36,7 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("events", EventViewSet, basename="event")
 router.register("venues", VenueViewSet, basename="venue")
+router.register("snapshots", SnapshotViewSet, basename="snapshot")
 
 
 def event_resource(name: str, viewset, *, item: dict[str, str]) -> list:
@@ -72,6 +74,8 @@ urlpatterns = [
         name="event-registration-list",
     ),
     path("events/<slug:slug>/ticket-keys/", TicketKeysView.as_view(), name="event-ticket-keys"),
+    path("events/<slug:slug>/impact/", EventImpactView.as_view(), name="event-impact"),
+    path("events/<slug:slug>/snapshots/", EventSnapshotsView.as_view(), name="event-snapshot-list"),
     # References are upper case: `registrations/manage/...` is never taken for one.
     re_path(
         r"^registrations/(?P<reference>[0-9A-Z]{4,12})/cancel/$",

@@ -272,6 +272,18 @@ def _format(value: float, kind: Kind) -> str:
     return text
 
 
+def format_value(value: float, kind: Kind | str) -> str:
+    """A published statistic's display text in the active language (for stored values)."""
+    return _format(value, Kind(kind))
+
+
+def hidden_text(flag: Flag, policy: Policy = SPONSOR) -> str:
+    """What a hidden cell shows: "<t" for a small count, "[x]" if not computable, else "[c]"."""
+    if flag is Flag.NOT_COMPUTABLE:
+        return NOT_AVAILABLE
+    return _hidden(flag, policy).text
+
+
 def _statistic_flag(n: int, count: int | None, policy: Policy) -> Flag | None:
     _check_count(n)
     if n < policy.statistic_threshold:
@@ -389,7 +401,9 @@ __all__ = [
     "can_compare",
     "count_cell",
     "count_table",
+    "format_value",
     "group_statistics",
+    "hidden_text",
     "interval_cell",
     "round_count",
     "statistic_cell",

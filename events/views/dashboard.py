@@ -1,10 +1,11 @@
 """The organiser's dashboard: my events with their readiness, my organisations' milestones."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 
-from events.models import Event, EventStatus, Membership, Milestone
+from events.models import Event, EventStatus, Membership, Milestone, Sponsorship
 from events.permissions import EDITING_ROLES
 from events.readiness import PLANNING_PREFETCH, readiness_of
 
@@ -12,7 +13,12 @@ from events.readiness import PLANNING_PREFETCH, readiness_of
 @login_required
 def dashboard(request):
     today = timezone.localdate()
-    memberships = list(Membership.objects.filter(user=request.user).select_related("organisation"))
+    memberships = list(
+        Membership.objects.filter(user=request.user)
+        .select_related("organisation")
+        # Members of a sponsoring organisation read its events' published impact figures.
+        .annotate(sponsors=Exists(Sponsorship.objects.filter(sponsor=OuterRef("organisation"))))
+    )
     editing = {m.organisation_id for m in memberships if m.role in EDITING_ROLES}
     events = (
         Event.objects.of_member(request.user)
@@ -45,5 +51,6 @@ def dashboard(request):
             "my_list": my_list,
             "memberships": memberships,
             "may_plan": bool(editing),
+            "sponsors": any(m.sponsors for m in memberships),
         },
     )
