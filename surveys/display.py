@@ -56,7 +56,7 @@ DIMENSIONS = {
     "measure": gettext_lazy("Figure"),
 }
 COLUMNS = {
-    "attended": gettext_lazy("People"),
+    "attended": gettext_lazy("Attended"),
     "registered": gettext_lazy("Registered"),
     "mean": gettext_lazy("Mean"),
     "ci": gettext_lazy("95 % interval"),

@@ -110,9 +110,13 @@ def _reach(summary: Summary, policy: dc.Policy) -> list[dict]:
             f"reach_{dimension}",
             "reach",
             dimension,
-            [(code, attended) for code, _registered, attended in summary.reach[dimension]],
+            [
+                (code, attended)
+                for code, _registered, attended in summary.reach[dimension]
+                if attended
+            ],
             policy,
-            column="attended",
+            column="people",
         )
         for dimension in REACH_DIMENSIONS
     ]
@@ -275,7 +279,8 @@ def _headline(summary: Summary, policy: dc.Policy) -> dict:
     who5 = summary.continuous["who5"]
     return {
         "registered": _count(summary.registered, policy),
-        "attended": _count(summary.attended, policy, total=summary.registered),
+        # Not hidden when few did not come: staying away is no sensitive attribute.
+        "attended": _count(summary.attended, policy),
         "volunteers": _count(summary.volunteers_attended, policy),
         "countries": {"kind": "number", "value": summary.country_count, "flag": None},
         "paired": _count(summary.n_paired, policy),
