@@ -11,7 +11,9 @@ from registrations.signals import payment_due, registration_cancelled
 
 @receiver(payment_due, sender=Registration)
 def set_hold_expiry(sender, *, registration: Registration, offered: bool, **kwargs) -> None:
-    registration.hold_expires_at = holds.hold_until(registration, offered=offered)
+    # From the moment of the registration, or of the offer.
+    since = registration.offered_at if offered else registration.created_at
+    registration.hold_expires_at = holds.hold_until(registration, offered=offered, now=since)
 
 
 @receiver(registration_cancelled, sender=Registration)

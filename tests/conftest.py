@@ -5,8 +5,8 @@ from catalogue.loading import load_actions
 from catalogue.models import Action, ActionField
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-# The shared planning scene: the `plan` fixture.
-pytest_plugins = ["tests.planning_fixtures"]
+# The shared planning scene: the `plan` fixture; the fake Stripe server and signed webhooks.
+pytest_plugins = ["tests.planning_fixtures", "tests.payments.fixtures"]
 
 
 @pytest.fixture(autouse=True)

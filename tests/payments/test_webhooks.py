@@ -11,7 +11,7 @@ from django.core import mail
 from payments import holds
 from payments.models import Payment, PaymentStatus, Refund, StripeEvent
 from registrations.models import Registration, RegistrationStatus
-from tests.payments.conftest import SECRET, signed
+from tests.payments.fixtures import SECRET, signed
 
 # Real commits: refunds, emails and expiries go out after commit, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
