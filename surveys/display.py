@@ -59,11 +59,14 @@ COLUMNS = {
     "attended": gettext_lazy("Attended"),
     "registered": gettext_lazy("Registered"),
     "mean": gettext_lazy("Mean"),
+    # xgettext:no-python-format
     "ci": gettext_lazy("95 % interval"),
     "n": gettext_lazy("People (n)"),
     "before": gettext_lazy("Before"),
     "after": gettext_lazy("After"),
+    # xgettext:no-python-format
     "before_ci": gettext_lazy("Before, 95 % interval"),
+    # xgettext:no-python-format
     "after_ci": gettext_lazy("After, 95 % interval"),
     "change": gettext_lazy("Change"),
     "d_z": gettext_lazy("Effect size (d_z)"),
