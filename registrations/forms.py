@@ -12,7 +12,14 @@ from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from registrations.models import AccessibilityNeed, Gender, RegistrationStatus, Role, TicketType
+from registrations.models import (
+    AccessibilityNeed,
+    Gender,
+    RefundPolicy,
+    RegistrationStatus,
+    Role,
+    TicketType,
+)
 
 MAX_PARTICIPANTS = 20  # one registration: a family, a team, a youth group
 CURRENCY = re.compile(r"[A-Z]{3}")
@@ -452,6 +459,20 @@ class TicketTypeForm(forms.Form):
     min_age = forms.IntegerField(label=_("Minimum age"), required=False, min_value=0, max_value=120)
     max_age = forms.IntegerField(label=_("Maximum age"), required=False, min_value=0, max_value=120)
     is_active = forms.BooleanField(label=_("On sale"), required=False, initial=True)
+    refund_policy = forms.ChoiceField(
+        label=_("Refunds when a participant cancels"),
+        choices=RefundPolicy.choices,
+        initial=RefundPolicy.FULL_UNTIL,
+        required=False,
+        help_text=_("For paid tickets. Organisers can always refund in full or in part."),
+    )
+    refund_days_before = forms.IntegerField(
+        label=_("Full refund until this many days before the event"),
+        min_value=0,
+        max_value=365,
+        initial=14,
+        required=False,
+    )
 
     def __init__(
         self,
@@ -507,6 +528,13 @@ class TicketTypeForm(forms.Form):
         if not CURRENCY.fullmatch(currency):
             raise forms.ValidationError(_("Give the three-letter code, such as EUR."))
         return currency
+
+    def clean_refund_policy(self):
+        return self.cleaned_data["refund_policy"] or RefundPolicy.FULL_UNTIL
+
+    def clean_refund_days_before(self):
+        days = self.cleaned_data["refund_days_before"]
+        return 14 if days is None else days
 
     def clean_sales_start(self):
         return self._in_zone(self.cleaned_data["sales_start"])

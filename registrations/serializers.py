@@ -20,6 +20,7 @@ from registrations.models import (
     CheckInResult,
     Gender,
     Participant,
+    RefundPolicy,
     Registration,
     Role,
     TicketType,
@@ -64,6 +65,8 @@ class TicketTypeSerializer(serializers.ModelSerializer):
             "sales_end",
             "min_age",
             "max_age",
+            "refund_policy",
+            "refund_days_before",
             "allocations",
         ]
         read_only_fields = fields
@@ -98,6 +101,13 @@ class TicketTypeInputSerializer(serializers.Serializer):
     min_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     max_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     is_active = serializers.BooleanField(required=False, help_text="On sale (default true).")
+    refund_policy = serializers.ChoiceField(
+        choices=RefundPolicy.choices,
+        required=False,
+        help_text="When a participant cancels a paid ticket: a full refund until "
+        "`refund_days_before` days before the event, none, or the organisers decide.",
+    )
+    refund_days_before = serializers.IntegerField(min_value=0, max_value=365, required=False)
     allocations = AllocationSerializer(
         many=True,
         required=False,

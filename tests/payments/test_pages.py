@@ -162,3 +162,35 @@ def test_without_stripe_keys_no_one_registers_for_a_paid_ticket(
         sign_up(paid_ticket)
     assert refused.value.code == "payments_unavailable"
     assert sign_up(free_ticket).registration.status == RegistrationStatus.CONFIRMED
+
+
+def test_organisers_choose_a_tickets_refund_policy_on_the_page_and_by_api(client, api, event, lead):
+    login(client, lead)
+    data = {
+        "name": "Gala",
+        "price": "12.50",
+        "currency": "EUR",
+        "capacity": 10,
+        "is_active": "on",
+        "refund_policy": "none",
+        "refund_days_before": 0,
+    }
+    url = reverse("registrations:ticket_type_create", args=[event.slug])
+    assert client.post(url, {**data, "refund_policy": "sometimes"}).status_code == 400
+    assert client.post(url, data).status_code == 302
+    assert event.ticket_types.get().refund_policy == "none"
+
+    api.force_authenticate(lead)
+    created = api.post(
+        f"/api/v1/events/{event.slug}/ticket-types/",
+        {"name": "Run", "price": "5", "capacity": 3, "refund_policy": "organiser"},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["refund_policy"] == "organiser"
+    refused = api.post(
+        f"/api/v1/events/{event.slug}/ticket-types/",
+        {"name": "Run 2", "capacity": 3, "refund_days_before": -1},
+        format="json",
+    )
+    assert refused.status_code == 400

@@ -103,6 +103,8 @@ def test_anyone_sees_the_active_ticket_types_with_seats_left(
         "sales_end": None,
         "min_age": None,
         "max_age": None,
+        "refund_policy": "full-until",
+        "refund_days_before": 14,
         "allocations": [],
     }
     assert (rows[1]["price"], rows[1]["is_free"]) == ("25.00", False)
