@@ -97,7 +97,10 @@ ERROR_STATUSES = {
     "404": "Not found, or not visible to you.",
     "429": "Too many requests.",
 }
-WRITE_ERROR_STATUSES = {"409": "Conflicts with the current state (full, taken, already done)."}
+WRITE_ERROR_STATUSES = {
+    "409": "Conflicts with the current state (full, taken, already done).",
+    "415": "The body is not in a media type the operation reads (send JSON).",
+}
 
 
 def add_error_responses(result, generator, request, public):

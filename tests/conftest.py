@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from catalogue.loading import load_actions
@@ -41,3 +45,11 @@ def admin_membership(organisation):
 @pytest.fixture
 def api():
     return APIClient()
+
+
+@pytest.fixture
+def same_rate_window():
+    """Rate limits count per clock minute: keep a test that fills one inside a single minute."""
+    start = timezone.now().replace(second=0, microsecond=0) + timedelta(seconds=1)
+    with time_machine.travel(start, tick=True):
+        yield

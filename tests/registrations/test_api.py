@@ -404,6 +404,7 @@ def test_a_draft_takes_no_registrations(api, plan, catalogue):
     assert response.json()["code"] == "not_open"
 
 
+@pytest.mark.usefixtures("same_rate_window")
 def test_registering_is_rate_limited_per_address_and_per_email(
     api, event, free_ticket, monkeypatch
 ):
@@ -827,6 +828,7 @@ def test_a_draft_is_unknown_to_an_outsiders_scanner(api, plan, catalogue):
     assert "event" in response.json()["errors"]
 
 
+@pytest.mark.usefixtures("same_rate_window")
 def test_check_in_is_rate_limited(door, event, ticket, monkeypatch):
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "checkin", "1/min")
     assert door.post(CHECKINS, {"event": event.slug, "token": ticket}).status_code == 200

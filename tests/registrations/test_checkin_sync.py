@@ -275,6 +275,7 @@ def test_bad_sync_input_is_a_400_and_records_nothing(door, event, confirmed, now
     assert not CheckIn.objects.exists()
 
 
+@pytest.mark.usefixtures("same_rate_window")
 def test_sync_shares_the_check_in_rate_limit(door, event, confirmed, now, monkeypatch):
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "checkin", "1/min")
     _participant, token = confirmed["ana"]
