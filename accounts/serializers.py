@@ -1,8 +1,9 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from accounts.models import User
+from accounts.security import cool_off_seconds
 
 
 class MembershipBriefSerializer(serializers.Serializer):
@@ -28,6 +29,9 @@ class TokenRequestSerializer(serializers.Serializer):
         user = authenticate(
             self.context.get("request"), username=attrs["email"], password=attrs["password"]
         )
+        if user is None and getattr(self.context.get("request"), "axes_locked_out", False):
+            # Too many failures for this address from this client (django-axes): 429.
+            raise exceptions.Throttled(wait=cool_off_seconds(self.context.get("request")))
         if user is None:
             # The same answer for an unknown address and a wrong password: nothing leaks.
             raise serializers.ValidationError(

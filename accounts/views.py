@@ -21,6 +21,18 @@ def _safe_next(request, fallback: str) -> str:
     return fallback
 
 
+def _remember_language(response, language: str) -> None:
+    """The language cookie with the flags Django's own language switch gives it."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
@@ -38,7 +50,7 @@ def signup(request):
             request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.full_name}
         )
         response = redirect(_safe_next(request, "accounts:profile"))
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
+        _remember_language(response, user.preferred_language)
         return response
     return render(
         request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200
@@ -52,9 +64,7 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile is saved."))
         response = redirect("accounts:profile")
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, request.user.preferred_language, samesite="Lax"
-        )
+        _remember_language(response, request.user.preferred_language)
         return response
     memberships = request.user.memberships.select_related("organisation").order_by(
         "organisation__name"

@@ -1,9 +1,11 @@
 """sportevents settings: one module, driven by environment variables (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_countries",
+    "axes",
     "sportevents",
     "accounts",
     "catalogue",
@@ -67,6 +70,9 @@ MIDDLEWARE = [
     "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a login refused for too many failures into the "try again later" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sportevents.urls"
@@ -113,6 +119,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login (form, API token, admin) while its email and address are locked.
+    "accounts.backends.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -236,10 +247,14 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/min"),
         "user": env_str("API_THROTTLE_USER", "600/min"),
+        # Per client address, for the login form and the token endpoint (failed logins also
+        # lock the email and address pair: AXES_* below).
         "login": env_str("API_THROTTLE_LOGIN", "10/min"),
         # Per client address and per email address.
         "registration": env_str("API_THROTTLE_REGISTRATION", "30/min"),
         "checkin": env_str("API_THROTTLE_CHECKIN", "600/min"),
+        # Per client address and per email address.
+        "password_reset": env_str("API_THROTTLE_PASSWORD_RESET", "5/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Behind a load balancer, the client's address is in X-Forwarded-For: rate limits per
@@ -278,6 +293,9 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -286,11 +304,50 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Preloading HSTS is a commitment for the whole domain that its owner must choose knowingly.
 SILENCED_SYSTEM_CHECKS = [] if env_bool("SECURE_HSTS_PRELOAD", False) else ["security.W021"]
+
+# Content Security Policy (django-csp 4: Django 5.2 has none of its own). Scripts and styles only
+# from our own files: no inline <script>, no event handler attributes, no style="" attributes, no
+# eval. Pages pass data to their scripts in data- attributes. Enforced in production; reported
+# only (in the browser console) with DEBUG, where Django's own debug pages use inline code.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # QR codes are shown as data: images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
+if DEBUG:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+
+# Brute force: after AXES_FAILURE_LIMIT failed logins for one email address from one client
+# address, that pair is refused for AXES_COOLOFF_MINUTES (the form says so; the API answers 429).
+# Counted in the database: the lock holds when the cache is down.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.security.login_email"
+AXES_CLIENT_IP_CALLABLE = "sportevents.throttles.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# Attempts are kept for the lock-out only: no log of every successful login.
+AXES_DISABLE_ACCESS_LOG = True
+# No banner on every manage.py command; lock-outs are still logged as warnings.
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

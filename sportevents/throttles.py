@@ -1,13 +1,33 @@
-"""API rate limits that cost the same at any rate: one counter per client and fixed window.
+"""Rate limits in the shared cache, for the API and for the HTML forms alike.
 
-DRF's own throttles keep a list of every request's time per client and read and write the whole
-list on each request, so a limit of thousands per minute (or one busy address: a school, a
-stadium's Wi-Fi) moves kilobytes through the cache per request. Here a request adds one to a
-counter that expires with its window. A fixed window lets a client spend its limit at the end
-of one window and again at the start of the next; for abuse protection that is enough.
+One set of rates (`REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`), one way to name the client (DRF's
+`get_ident`, which honours NUM_PROXIES), one answer when a limit is hit (429 with Retry-After).
+
+They cost the same at any rate: one counter per client and fixed window. DRF's own throttles
+keep a list of every request's time per client and read and write the whole list on each
+request, so a limit of thousands per minute (or one busy address: a school, a stadium's Wi-Fi)
+moves kilobytes through the cache per request. Here a request adds one to a counter that expires
+with its window. A fixed window lets a client spend its limit at the end of one window and again
+at the start of the next; for abuse protection that is enough.
+
+When the cache cannot be reached (Redis down) a limit lets the request through and logs a
+warning: refusing everyone because the counter is gone would turn a cache outage into a site
+outage. The lock-out after failed logins (django-axes) lives in the database and stays on.
 """
 
+import hashlib
+import logging
+import math
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import throttling
+
+from sportevents.views import error_response
+
+logger = logging.getLogger(__name__)
 
 
 class CountingThrottle(throttling.SimpleRateThrottle):
@@ -36,13 +56,104 @@ class CountingThrottle(throttling.SimpleRateThrottle):
         return max(0.0, self.window_end - self.now)
 
 
-class AnonRateThrottle(throttling.AnonRateThrottle, CountingThrottle):
+class FailOpen:
+    """First in the bases: a throttle that allows the request when its cache is down, with a
+    logged warning."""
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception as error:  # the cache client's own errors (redis.ConnectionError, …)
+            logger.warning(
+                "Rate limit %s not applied: the cache is unreachable (%s: %s)",
+                getattr(self, "scope", type(self).__name__),
+                type(error).__name__,
+                error,
+            )
+            return True
+
+
+class AnonRateThrottle(FailOpen, throttling.AnonRateThrottle, CountingThrottle):
     pass
 
 
-class UserRateThrottle(throttling.UserRateThrottle, CountingThrottle):
+class UserRateThrottle(FailOpen, throttling.UserRateThrottle, CountingThrottle):
     pass
 
 
-class ScopedRateThrottle(throttling.ScopedRateThrottle, CountingThrottle):
+class ScopedRateThrottle(FailOpen, throttling.ScopedRateThrottle, CountingThrottle):
     pass
+
+
+# The same limits for the HTML forms --------------------------------------------------------
+
+
+class _KeyedThrottle(FailOpen, CountingThrottle):
+    """One scope's rate, counted for one key (a client address, a hashed email address)."""
+
+    def __init__(self, scope: str, key: str):
+        self.scope = scope
+        self.ident = key
+        super().__init__()
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.ident}
+
+
+def client_address(request) -> str:
+    """The client's address, behind NUM_PROXIES proxies: the same one the API throttles use."""
+    return throttling.BaseThrottle().get_ident(request)
+
+
+def posted_email(field: str = "email") -> Callable:
+    """A key function: the posted email address, hashed (nothing personal in the cache)."""
+
+    def key(request) -> str | None:
+        value = request.POST.get(field, "").strip().lower()
+        if not value:
+            return None
+        return f"{field}-" + hashlib.sha256(value.encode()).hexdigest()
+
+    return key
+
+
+def signed_in_user(request) -> str | None:
+    return f"user-{request.user.pk}" if request.user.is_authenticated else None
+
+
+def too_many_requests(request, wait: float | None):
+    """429 "Too many attempts. Please try again in N minutes." (JSON under /api/)."""
+    minutes = max(1, math.ceil((wait or 60) / 60))
+    message = ngettext(
+        "Too many attempts. Please try again in %(minutes)s minute.",
+        "Too many attempts. Please try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    response = error_response(request, 429, "throttled", _("Too many attempts"), message)
+    response["Retry-After"] = str(math.ceil(wait or 60))
+    return response
+
+
+def rate_limited(
+    scope: str, *, keys: Iterable[Callable] = (client_address,), methods=("POST",)
+) -> Callable:
+    """Limit a view's `methods` to the `scope`'s rate, counted per key (client address by
+    default; each key function may return None to skip). Over the limit: a 429 page."""
+    keys = tuple(keys)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in methods:
+                for key_of in keys:
+                    key = key_of(request)
+                    if key is None:
+                        continue
+                    throttle = _KeyedThrottle(scope, f"{key_of.__name__}:{key}")
+                    if not throttle.allow_request(request, None):
+                        return too_many_requests(request, throttle.wait())
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

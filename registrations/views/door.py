@@ -24,6 +24,7 @@ from registrations.forms import ACCESSIBILITY_NEEDS, CheckInForm, need_labels
 from registrations.models import CheckIn, CheckInReason, CheckInResult
 from registrations.views.common import event_zone, get_event_for_editor
 from sportevents.errors import DomainError
+from sportevents.throttles import rate_limited, signed_in_user
 
 RECENT_SCANS = 10
 
@@ -117,6 +118,7 @@ def _scanner_config(event, zone: ZoneInfo) -> dict:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("checkin", keys=(signed_in_user,))
 def check_in(request, slug: str):
     event, _access = get_event_for_editor(request.user, slug)
     zone = ZoneInfo(event_zone(event))

@@ -34,6 +34,7 @@ from registrations.forms import (
 )
 from registrations.models import Registration, RegistrationStatus
 from sportevents.errors import DomainError
+from sportevents.throttles import client_address, posted_email, rate_limited
 
 PARTICIPANT_KEY = re.compile(r"participants\[(\d+)\]\.(\w+)")
 
@@ -75,6 +76,7 @@ def _registered_message(outcome: services.Outcome) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("registration", keys=(client_address, posted_email()))
 def register(request, slug: str):
     event, _access = get_event_for_user(request.user, slug)
     now = timezone.now()

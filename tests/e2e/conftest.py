@@ -9,6 +9,10 @@ Helpers for the tests:
 - `assert_accessible(page)`: axe-core on the current page; fails on serious or critical violations.
 - `snap("step")`: a full-page screenshot into test-results/<test>/NN-step.png. A failing test
   leaves test-results/<test>/failure.png as well.
+
+The pages are served with the production Content Security Policy (tests run with DEBUG off). Any
+violation the browser reports (an inline script or style, an eval, a foreign host) fails the test
+that caused it: the `page` fixture listens to `securitypolicyviolation` events and to the console.
 """
 
 import json
@@ -38,6 +42,16 @@ AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 E2E_DIR = Path(__file__).parent
 FAILING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 10_000
+# Runs in every document before its own scripts: keeps the page's CSP violation reports.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline code"}` +
+    ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`
+  );
+});
+"""
 
 
 def pytest_collection_modifyitems(config, items):
@@ -103,14 +117,44 @@ def page(browser, live_server, results_dir, request) -> Iterator:
         viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(CSP_LISTENER)
+    violations: list[str] = []
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page = context.new_page()
+    page.csp_violations = lambda: violations + _reported_violations(context)
+    page.csp_console = violations
     yield page
+    found = page.csp_violations()
     if request.node.stash.get(_call_failed, False):
         try:
             page.screenshot(path=str(results_dir / "failure.png"), full_page=True)
         except Exception as error:  # The page may have crashed: the test's own error matters.
             print(f"No failure screenshot: {error}")
     context.close()
+    if found:
+        pytest.fail(
+            "Content Security Policy violations:\n" + "\n".join(dict.fromkeys(found)),
+            pytrace=False,
+        )
+
+
+def _reported_violations(context) -> list[str]:
+    """The violations each open page's listener kept (pages navigated away keep none: the
+    console listener covers those)."""
+    found = []
+    for open_page in context.pages:
+        try:
+            found += open_page.evaluate("() => window.__cspViolations || []")
+        except Exception:  # a closed or crashed page has nothing more to say
+            continue
+    return found
 
 
 @pytest.fixture
@@ -130,7 +174,9 @@ def snap(page, results_dir) -> Callable[[str], Path]:
 def axe_violations(page, *, impacts=FAILING_IMPACTS) -> list[dict]:
     """Run axe-core on the page (all its WCAG and best-practice rules); return the violations."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+        # Evaluated through the DevTools protocol, which the page's CSP does not govern: an
+        # injected <script> element would be (rightly) refused as inline code.
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     results = page.evaluate(
         "async () => await axe.run(document, {resultTypes: ['violations'], iframes: false})"
     )
