@@ -7,6 +7,7 @@ An organiser is logged in and sees their own address on their page.
 """
 
 from django.db import transaction
+from django.utils.crypto import constant_time_compare
 
 from calendars.models import MemberFeed, ParticipantFeed
 from calendars.tasks import send_participant_feed_email
@@ -47,7 +48,7 @@ def revoke_participant_feed(registration) -> bool:
 def find_participant_feed(token: str) -> ParticipantFeed | None:
     feed = ParticipantFeed.objects.filter(token_hash=hash_token(token)).first()
     # The hash matched; the derivation must too (a nonce from an older secret key does not).
-    return feed if feed is not None and feed.token == token else None
+    return feed if feed is not None and constant_time_compare(feed.token, token) else None
 
 
 # Organisation members --------------------------------------------------------------------
@@ -73,4 +74,4 @@ def find_member_feed(token: str) -> MemberFeed | None:
         .filter(token_hash=hash_token(token), user__is_active=True)
         .first()
     )
-    return feed if feed is not None and feed.token == token else None
+    return feed if feed is not None and constant_time_compare(feed.token, token) else None

@@ -11,6 +11,7 @@ from django.utils import translation
 from calendars.feeds import participant_calendar_name
 from calendars.links import subscribe_links
 from calendars.models import ParticipantFeed
+from sportevents.mail import render_subject
 
 RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 8}
 
@@ -25,6 +26,6 @@ def send_participant_feed_email(feed_id: int, language: str) -> None:
             reverse("calendars:participant", args=[feed.token]), name=participant_calendar_name()
         )
         context = {"links": links}
-        subject = render_to_string("calendars/feed_email_subject.txt", context).strip()
+        subject = render_subject("calendars/feed_email_subject.txt", context)
         body = render_to_string("calendars/feed_email.txt", context)
     EmailMultiAlternatives(subject, body, to=[feed.email]).send()

@@ -7,6 +7,7 @@ from django.utils import translation
 
 from accounts.models import User
 from events.models import Invitation
+from sportevents.mail import render_subject
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -27,6 +28,6 @@ def send_invitation_email(invitation_id: int, token: str) -> None:
             "invitation": invitation,
             "url": settings.SITE_URL + reverse("events:accept_invitation", args=[token]),
         }
-        subject = render_to_string("emails/invitation_subject.txt", context).strip()
+        subject = render_subject("emails/invitation_subject.txt", context)
         body = render_to_string("emails/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])

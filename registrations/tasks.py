@@ -15,6 +15,7 @@ from events.ical import calendar_for
 from registrations import pdf, retention, tickets
 from registrations.links import manage_token_for
 from registrations.models import Registration, RegistrationStatus
+from sportevents.mail import render_subject
 
 RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 8}
 
@@ -64,7 +65,7 @@ def _send(registration: Registration, template: str) -> None:
             + reverse("registrations:manage", args=[manage_token_for(registration)]),
             "position": registration.waitlist_position(),
         }
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        subject = render_subject(f"emails/{template}_subject.txt", context)
         body = render_to_string(f"emails/{template}.txt", context)
         message = EmailMultiAlternatives(subject, body, to=[registration.email])
         if registration.status == RegistrationStatus.CONFIRMED:

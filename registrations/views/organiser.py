@@ -1,7 +1,6 @@
 """The organisers' pages: registrations with search, filters and counts, the CSV export, cancelling
 a registration, and the ticket types."""
 
-import csv
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -9,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +29,8 @@ from registrations.models import (
     TicketType,
 )
 from registrations.views.common import event_zone, get_event_for_editor, require_lead_editor
+from sportevents.exports import csv_response
+from sportevents.exports import neutralise as neutralise  # where other exports imported it from
 
 PER_PAGE = 50
 VALID = Q(check_ins__result=CheckInResult.VALID)
@@ -163,15 +163,6 @@ def registration_list(request, slug: str):
     )
 
 
-# Cells a spreadsheet would read as a formula: shown as text with a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _iso(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
@@ -191,10 +182,7 @@ def registrations_csv(request, slug: str):
         .annotate(checked_in_at=Min("check_ins__scanned_at", filter=VALID))
         .order_by("registration__created_at", "registration_id", "pk")
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-registrations.csv"'
-    response.write("\ufeff")  # spreadsheets then read the file as UTF-8
-    writer = csv.writer(response)
+    response, writer = csv_response(f"{event.slug}-registrations.csv")
     writer.writerow(
         [
             _("Reference"),
@@ -218,8 +206,7 @@ def registrations_csv(request, slug: str):
     for person in people:
         registration = person.registration
         writer.writerow(
-            neutralise(value)
-            for value in [
+            [
                 registration.reference,
                 registration.get_status_display(),
                 registration.ticket_type.name,

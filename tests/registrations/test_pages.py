@@ -25,7 +25,7 @@ from registrations.models import (
     TicketType,
 )
 from registrations.views import organiser
-from registrations.views.organiser import neutralise
+from sportevents.exports import neutralise
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
