@@ -1,5 +1,11 @@
-"""Input no part of the product can store: refused at the door with a 400."""
+"""Requests the product cannot serve, answered plainly: input no part of it can store (400), and
+a database that went away mid-request (503)."""
 
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from sportevents.views import error_response
@@ -36,3 +42,42 @@ class RejectNulBytesMiddleware:
                 _("The request contains a character that cannot be stored (NUL)."),
             )
         return self.get_response(request)
+
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableMiddleware:
+    """The database dropped the connection (restart, failover, network): a friendly 503 page,
+    JSON under /api/, and Retry-After. The request's transaction never committed, so nothing was
+    half written; Django opens a new connection for the next request."""
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error(
+            "Database unavailable during %s %s: %s", request.method, request.path, exception
+        )
+        title = _("Please try again in a moment")
+        message = _(
+            "We could not reach our database, so nothing was saved. Please try again in a moment."
+        )
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message, "code": "unavailable"}, status=503)
+        else:
+            # Rendered without the request's context processors: they would ask the database.
+            html = render_to_string(
+                "unavailable.html",
+                {"title": title, "message": message, "again": request.get_full_path()},
+            )
+            response = HttpResponse(html, status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response

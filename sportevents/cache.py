@@ -1,0 +1,55 @@
+"""Redis as a cache that fails open: when Redis is down, the site keeps serving.
+
+Everything we keep in the cache can be recomputed or forgotten (rate-limit counters, cached
+fragments). So a read finds nothing, a write is skipped, and each is logged as a warning, rather
+than every page answering 500 until Redis is back.
+"""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+logger = logging.getLogger(__name__)
+
+# What each operation answers when Redis cannot be reached: what it answers for a missing key.
+_FALLBACKS = {
+    "add": lambda *args, **kwargs: False,
+    "get": lambda key, default=None, *args, **kwargs: default,
+    "set": lambda *args, **kwargs: None,
+    "touch": lambda *args, **kwargs: False,
+    "delete": lambda *args, **kwargs: False,
+    "get_many": lambda *args, **kwargs: {},
+    "has_key": lambda *args, **kwargs: False,
+    "set_many": lambda *args, **kwargs: None,
+    "delete_many": lambda *args, **kwargs: None,
+    "clear": lambda *args, **kwargs: False,
+}
+
+
+def _forgiving(name: str, method):
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except self._lib.exceptions.ConnectionError as error:  # TimeoutError is one too
+            logger.warning("Cache %s skipped: Redis is unreachable (%s)", name, error)
+            return _FALLBACKS[name](*args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+class _ForgivingClient(RedisCacheClient):
+    pass
+
+
+for _name in _FALLBACKS:
+    setattr(_ForgivingClient, _name, _forgiving(_name, getattr(RedisCacheClient, _name)))
+
+
+class ForgivingRedisCache(RedisCache):
+    """django.core.cache.backends.redis.RedisCache whose reads and writes fail open. (incr and
+    decr still raise: a counter that silently stays put would be wrong, and nothing uses them.)"""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ForgivingClient
