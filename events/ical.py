@@ -30,6 +30,8 @@ PRODID = "-//sportevents//sportevents//EN"
 LINE_LIMIT = 75  # octets, without the line break
 # Control characters are not allowed in TEXT values (RFC 5545 3.3.11); tabs and newlines are.
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+# Stands for an event's slug in its URL, built once per feed.
+_SLUG = "event-slug-placeholder"
 
 
 class Status:
@@ -140,6 +142,10 @@ class CalendarWriter:
         self.kinds = _labels(SessionKind.choices)
         self.phases = _labels(Phase.choices)
         self._events: dict[int, dict] = {}
+        self._leads: dict[int, str] = {}
+        self._sessions: dict[tuple, tuple[str, str]] = {}
+        # One URL lookup for all events: thousands of them in a large feed.
+        self._event_path = reverse("events:event", args=[_SLUG])
         self._venues: dict[int, tuple[str, str]] = {}
         self._zone_cache: dict[str, ZoneInfo] = {}
 
@@ -199,10 +205,7 @@ class CalendarWriter:
         )
         text = self._event_text(event)
         location, geo = self._venue_text(venue)
-        kind = self.kinds.get(session.kind, session.kind)
-        description = f"{kind} – {text['title']}\n\n"
-        if status == Status.CANCELLED and event.cancellation_reason:
-            description += f"{event.cancellation_reason}\n\n"
+        description, categories = self._session_text(event, session.kind, status)
         title = self._summary(f"{session.title} – {text['title']}", status)
         self._add(
             [
@@ -213,10 +216,10 @@ class CalendarWriter:
                 f"SUMMARY:{escape_text(title)}",
                 location,
                 geo,
-                f"DESCRIPTION:{escape_text(description + text['url'])}",
+                description,
                 f"URL:{text['url']}",
                 text["organizer"],
-                self._categories([kind, *text["sports"]]),
+                categories,
                 f"RELATED-TO;RELTYPE=PARENT:event-{event.pk}@{self.host}",
                 f"STATUS:{status}",
                 # The session shares its event's status: the event's changes count here too.
@@ -293,17 +296,39 @@ class CalendarWriter:
         if text is None:
             if sports is None:
                 sports = [link.sport for link in event.sports.all()]
-            lead = event.lead
             text = self._events[event.pk] = {
                 "title": event.title,
-                "url": absolute(event.get_absolute_url()),
-                # The organisation has no mailbox of its own; its page is how to reach it.
-                "organizer": fold(
-                    f"ORGANIZER;CN={quote_param(lead.name)}:{absolute(lead.get_absolute_url())}"
-                ),
+                "url": absolute(self._event_path.replace(_SLUG, event.slug)),
+                "organizer": self._organizer(event.lead),
                 "sports": [self.sports.get(code, code) for code in sports],
             }
         return text
+
+    def _session_text(self, event, kind: str, status: str) -> tuple[str, str]:
+        """The DESCRIPTION and CATEGORIES lines a session shares with its event's others of
+        its kind: made once per event and kind."""
+        key = (event.pk, kind, status)
+        lines = self._sessions.get(key)
+        if lines is None:
+            text = self._event_text(event)
+            label = self.kinds.get(kind, kind)
+            description = f"{label} – {text['title']}\n\n"
+            if status == Status.CANCELLED and event.cancellation_reason:
+                description += f"{event.cancellation_reason}\n\n"
+            lines = self._sessions[key] = (
+                f"DESCRIPTION:{escape_text(description + text['url'])}",
+                self._categories([label, *text["sports"]]),
+            )
+        return lines
+
+    def _organizer(self, lead) -> str:
+        line = self._leads.get(lead.pk)
+        if line is None:
+            # The organisation has no mailbox of its own; its page is how to reach it.
+            line = self._leads[lead.pk] = fold(
+                f"ORGANIZER;CN={quote_param(lead.name)}:{absolute(lead.get_absolute_url())}"
+            )
+        return line
 
     def _venue_text(self, venue) -> tuple[str, str]:
         text = self._venues.get(venue.pk)
