@@ -29,6 +29,7 @@ from registrations.models import (
     Registration,
     RegistrationStatus,
 )
+from registrations.signals import survey_consent_withdrawn
 from sportevents.errors import Conflict
 
 # What a participant may change at the manage link. Year of birth and ticket type decide the
@@ -181,6 +182,9 @@ def change_details(
             ) from error
         for participant in changed:
             participant.save()
+        withdrawn = [p.pk for p in changed if p.survey_consent_withdrawn_at == now]
+        if withdrawn:
+            survey_consent_withdrawn.send(sender=Participant, participant_ids=withdrawn)
         if registration.email != old_email:
             transaction.on_commit(lambda: tasks.send_registration_email.delay(registration.pk))
     return registration
@@ -327,4 +331,9 @@ def erase_registration(registration: Registration) -> Registration:
             participant.accessibility_note = ""
             participant.ticket_revoked_at = participant.ticket_revoked_at or now
             participant.save()
+        # Also those who withdrew before: whatever survey tie is left goes with the erasure.
+        survey_consent_withdrawn.send(
+            sender=Participant,
+            participant_ids=[p.pk for p in registration.participants.all()],
+        )
     return registration

@@ -27,6 +27,7 @@ from registrations.api import (
 from registrations.api.door import CheckInSyncView
 from registrations.api.manage import ManageDataView, ManageEraseView, TicketsPDFView
 from surveys.impact_api import EventImpactView, EventSnapshotsView, SnapshotViewSet
+from surveys.api import SurveyView, SurveyWithdrawView
 
 app_name = "api"
 
@@ -117,6 +118,8 @@ urlpatterns = [
         TicketSVGView.as_view(),
         name="ticket-qr-svg",
     ),
+    path("surveys/<slug:token>/", SurveyView.as_view(), name="survey"),
+    path("surveys/<slug:token>/withdraw/", SurveyWithdrawView.as_view(), name="survey-withdraw"),
     path("checkins/", CheckInView.as_view(), name="checkin"),
     path("checkins/sync/", CheckInSyncView.as_view(), name="checkin-sync"),
     path("", include(router.urls)),

@@ -217,6 +217,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.retry_refunds",
         "schedule": crontab(minute="*/10"),
     },
+    # Surveys: waves close (and the identity links go) before the day's invitations and
+    # reminders; every task is idempotent, so a repeated or overlapping run sends nothing twice.
+    "close-survey-waves": {
+        "task": "surveys.tasks.close_survey_waves",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "send-survey-invitations": {
+        "task": "surveys.tasks.send_survey_invitations",
+        "schedule": crontab(minute=20),
+    },
+    "send-survey-reminders": {
+        "task": "surveys.tasks.send_survey_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 # Payments: Stripe Checkout. Without the secret key and a webhook secret the site runs, and paid

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("calendars.urls")),
     path("", include("surveys.impact_urls")),
+    path("", include("surveys.urls")),
     path("api/v1/", include("sportevents.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

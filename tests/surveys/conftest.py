@@ -1,11 +1,23 @@
-"""The impact scene: a completed event of the shared plan (tests/planning_fixtures.py) with a
-sponsor organisation and its member, closed waves, and helpers to add people in bulk."""
+"""The survey scenes.
+
+- The impact scene: a completed event of the shared plan (tests/planning_fixtures.py) with a
+  sponsor organisation and its member, closed waves, and helpers to add people in bulk.
+- The answering scene: the registration scene's published event (23-30 September 2027, led
+  from Istanbul) and helpers to register consenting participants, check them in and read links.
+"""
+
+import re
+from datetime import UTC, datetime
 
 import pytest
 
 from events.models import EventStatus, Sponsorship
+from registrations import checkins, tickets
+from surveys import services as survey_services
+from surveys.models import Invitation, Wave
 from tests.factories import OrganisationFactory
 from tests.planning_fixtures import member
+from tests.registrations.conftest import *  # noqa: F403  (the registration scene's fixtures)
 from tests.surveys import scene
 
 
@@ -75,3 +87,53 @@ def improving(count: int, *, start: int = 40, gain: int = 12, **fields) -> list[
         )
         for i in range(count)
     ]
+
+
+# The event runs from 23 September 2027, 00:00 in Istanbul (UTC+3) to 1 October 2027, 00:00.
+EVENT_START = datetime(2027, 9, 22, 21, tzinfo=UTC)
+EVENT_END = datetime(2027, 9, 30, 21, tzinfo=UTC)
+LINK = re.compile(r"/surveys/([0-9a-f]{40})/")
+
+
+@pytest.fixture
+def register(sign_up, free_ticket, person, django_capture_on_commit_callbacks):
+    """Register one participant (consenting unless told) and run what follows the commit."""
+
+    def register(*, consent=True, language="en", email=None, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return sign_up(
+                free_ticket,
+                language=language,
+                email=email,
+                participants=[person(survey_consent=consent, **fields)],
+            )
+
+    return register
+
+
+@pytest.fixture
+def check_in(event, lead):
+    def check_in(outcome):
+        participant = outcome.registration.participants.get()
+        checkins.check_in(
+            event,
+            token=tickets.sign(participant),
+            gate="A",
+            by=lead,
+            scanned_at=datetime(2027, 9, 23, 8, tzinfo=UTC),
+        )
+        return participant
+
+    return check_in
+
+
+def token_of(invitation: Invitation) -> str:
+    return survey_services.token_of(invitation)
+
+
+def links_in(text: str) -> list[str]:
+    return LINK.findall(text)
+
+
+def wave(of, kind: str) -> Wave:
+    return Wave.objects.get(event=of, kind=kind)

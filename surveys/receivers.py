@@ -1,0 +1,29 @@
+"""How surveys learns about registrations without registrations knowing of surveys: a
+confirmed registration gets its baseline offer once the transaction commits, and a withdrawn
+consent (or an erasure) withdraws the person's answers."""
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from registrations.models import Registration, RegistrationStatus
+from registrations.signals import survey_consent_withdrawn
+from surveys import services
+
+log = logging.getLogger(__name__)
+
+
+@receiver(post_save, sender=Registration, dispatch_uid="surveys-offer-baseline")
+def offer_baseline_when_confirmed(sender, instance: Registration, **kwargs):
+    if instance.status != RegistrationStatus.CONFIRMED or instance.erased_at is not None:
+        return
+    # After commit: the participants are saved after the registration. `robust`: a survey
+    # problem is logged, it never turns a made registration into an error page.
+    transaction.on_commit(lambda: services.offer_baseline(instance.pk), robust=True)
+
+
+@receiver(survey_consent_withdrawn, dispatch_uid="surveys-withdraw")
+def withdraw_answers(sender, participant_ids, **kwargs):
+    services.withdraw_participants(participant_ids)
