@@ -30,6 +30,8 @@ def test_participant_answers_the_baseline_then_the_follow_up_by_email(page: Page
     page.get_by_label(re.compile("^I accept the terms")).check()
     page.get_by_role("button", name="Register", exact=True).last.click()
     expect(page).to_have_url(re.compile(r"/registrations/[0-9a-f]+/$"))
+    assert_accessible(page)
+    snap("confirmation page offering the baseline")
 
     page.get_by_role("link", name="Answer the short baseline survey now").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your survey about")

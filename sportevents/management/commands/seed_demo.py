@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from sportevents.demo import DEMO_PASSWORD, seed_demo
+from sportevents.demo import DEMO_PASSWORD, demo_survey_link, seed_demo
 
 
 class Command(BaseCommand):
@@ -14,3 +14,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
         for login in logins:
             self.stdout.write(f"  {login.role:<32} {login.email}")
+        link = demo_survey_link()
+        if link:
+            self.stdout.write(f"The demo participant's baseline survey (no login needed): {link}")
