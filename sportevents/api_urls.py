@@ -26,8 +26,8 @@ from registrations.api import (
 )
 from registrations.api.door import CheckInSyncView
 from registrations.api.manage import ManageDataView, ManageEraseView, TicketsPDFView
-from surveys.impact_api import EventImpactView, EventSnapshotsView, SnapshotViewSet
 from surveys.api import SurveyView, SurveyWithdrawView
+from surveys.impact_api import EventImpactView, EventSnapshotsView, SnapshotViewSet
 
 app_name = "api"
 
