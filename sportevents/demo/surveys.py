@@ -1,7 +1,8 @@
 """Demo survey data: the completed Helsinki Autumn Walk gets three hundred more walkers with
 baseline, experience and follow-up answers (waves closed, identity links deleted), sponsored by
-Bright Energy Foundation so that its sponsor pages have real figures; and the demo participant
-has an open baseline survey for Move Together Week, whose link seed_demo prints.
+Bright Energy Foundation, with a published snapshot, so that its sponsor pages have real
+figures; and the demo participant has an open baseline survey for Move Together Week, whose
+link seed_demo prints.
 
 Rows are made with bulk_create: the services' rules are kept by hand here (one response per
 respondent and wave, scores from the instruments' own scoring), and loading stays fast."""
@@ -21,7 +22,7 @@ from registrations.services import SURVEY_CONSENT_VERSION
 from sportevents.demo.people import LOGINS
 from sportevents.demo.planning import WEEK_OF_SPORT_SLUG
 from sportevents.demo.registrations import AUTUMN_WALK_SLUG, COUNTRIES, FIRST_NAMES, LAST_NAMES
-from surveys import instruments, invitations, services
+from surveys import instruments, invitations, services, snapshots
 from surveys.instruments.fewer_opportunities import BARRIERS, NONE, UNDISCLOSED
 from surveys.links import hash_token as hash_link
 from surveys.models import Invitation, Respondent, Response, SurveyPlan, Wave, WaveKind
@@ -75,7 +76,7 @@ class Walker:
     def baseline(self) -> dict:
         rng = self.rng
         roll = rng.random()
-        if roll < 0.2:
+        if roll < 0.16:
             barriers = rng.sample(sorted(BARRIERS), rng.choice([1, 1, 2]))
         else:
             barriers = [NONE] if roll < 0.9 else [UNDISCLOSED]
@@ -239,6 +240,8 @@ def _autumn_walk(rng: random.Random) -> None:
         event_services.add_sponsor(event, by=organiser, sponsor=sponsor, tier="main")
     people = _walkers(event, rng, event.starts_on)
     _surveys(event, people, rng, event.starts_on)
+    # The organisers published the figures of the closed waves: what the sponsor sees.
+    snapshots.publish(event, by=event.lead.memberships.filter(role=Role.ADMIN).first().user)
 
 
 def _participants_registration() -> Registration | None:

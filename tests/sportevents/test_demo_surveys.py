@@ -9,7 +9,7 @@ from events.models import Sponsorship
 from sportevents.demo import demo_survey_link
 from sportevents.demo.registrations import AUTUMN_WALK_SLUG
 from surveys import services
-from surveys.models import Invitation, Respondent, RespondentLink, Response, Wave
+from surveys.models import Invitation, Respondent, RespondentLink, Response, Snapshot, Wave
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,10 @@ def test_the_completed_walk_has_paired_answers_and_no_links(catalogue, capsys):
     }
     assert 3 <= means["t2"] - means["t0"] <= 9
     assert Response.objects.filter(**walk, wave__kind="t0", fewer_opportunities=True).count() >= 20
+
+    sponsor = Snapshot.objects.filter(scope="sponsor", sponsor__name="Bright Energy Foundation")
+    assert sponsor.count() == 1
+    assert Snapshot.objects.filter(scope="event", event__slug=AUTUMN_WALK_SLUG).count() == 1
 
     link = demo_survey_link()
     assert link and link in capsys.readouterr().out
