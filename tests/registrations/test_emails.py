@@ -92,3 +92,15 @@ def test_demo_loading_sends_no_email(catalogue, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=io.StringIO())
     assert mail.outbox == []
+
+
+def test_plain_text_emails_are_not_html_escaped(
+    event, free_ticket, sign_up, django_capture_on_commit_callbacks
+):
+    type(event).objects.filter(pk=event.pk).update(title_i18n={"en": "Run & Fun <5 km>"})
+    event.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(free_ticket, language="en")
+    message = mail.outbox[-1]
+    assert "Run & Fun <5 km>" in message.subject
+    assert "&amp;" not in message.subject and "&amp;" not in message.body
