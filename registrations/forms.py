@@ -115,7 +115,9 @@ class RegistrationForm(ContactForm):
     def __init__(self, *args, ticket_types=(), **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["ticket_type"]
-        field.queryset = TicketType.objects.filter(pk__in=[t.pk for t in ticket_types])
+        field.queryset = TicketType.objects.with_allocation_flag().filter(
+            pk__in=[t.pk for t in ticket_types]
+        )
         # The choices are the rows the view loaded: no second query to draw them.
         field.choices = [(t.pk, field.label_from_instance(t)) for t in ticket_types]
         if len(ticket_types) == 1:

@@ -3,7 +3,7 @@ import uuid
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,6 +16,15 @@ class RefundPolicy(models.TextChoices):
     FULL_UNTIL = "full-until", _("Full refund until a number of days before the event")
     NONE = "none", _("No refund")
     ORGANISER = "organiser", _("The organisers decide")
+
+
+class TicketTypeQuerySet(models.QuerySet):
+    def with_allocation_flag(self):
+        """Each row knows whether it keeps seats per partner country (`has_allocations`), so
+        registering for the common ticket without allocations needs no query for them."""
+        return self.annotate(
+            has_allocations=Exists(TicketAllocation.objects.filter(ticket_type=OuterRef("pk")))
+        )
 
 
 class TicketType(models.Model):
@@ -47,6 +56,8 @@ class TicketType(models.Model):
     refund_days_before = models.PositiveSmallIntegerField(
         _("refund until (days before the event)"), default=14
     )
+
+    objects = TicketTypeQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "price", "name"]

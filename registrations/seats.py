@@ -22,7 +22,10 @@ class _Full(Exception):
 
 
 def allocated_countries(ticket_type: TicketType) -> set[str]:
-    """The countries a ticket type is kept for; empty when it is open to everyone."""
+    """The countries a ticket type is kept for; empty when it is open to everyone. A ticket type
+    read `with_allocation_flag()` that has none answers without a query."""
+    if getattr(ticket_type, "has_allocations", None) is False:
+        return set()
     return {str(code) for code in ticket_type.allocations.values_list("country", flat=True)}
 
 

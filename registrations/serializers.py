@@ -6,7 +6,6 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -25,6 +24,7 @@ from registrations.models import (
     Role,
     TicketType,
 )
+from sportevents.serializer_fields import CountryField, FieldsBuiltOnce
 
 # Ticket types ------------------------------------------------------------------------------
 
@@ -244,7 +244,7 @@ class RegistrationInputSerializer(serializers.Serializer):
         event = self.context.get("event")
         if event is not None:
             # Another event's ticket type is simply unknown here.
-            self.fields["ticket_type"].queryset = event.ticket_types.all()
+            self.fields["ticket_type"].queryset = event.ticket_types.with_allocation_flag()
 
     @property
     def errors(self):
@@ -259,14 +259,14 @@ class RegistrationInputSerializer(serializers.Serializer):
 # Registrations out -------------------------------------------------------------------------
 
 
-class TicketTypeSummarySerializer(serializers.ModelSerializer):
+class TicketTypeSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = TicketType
         fields = ["id", "name"]
         read_only_fields = fields
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     country = CountryField()
     # Optional addresses: "" when not given, which is not an email to a schema validator.
     email = serializers.CharField(read_only=True, help_text="Empty: the ticket goes to the buyer.")
@@ -310,7 +310,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         return participant.ticket_revoked_at is not None
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class RegistrationSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A registration as its organisers see it."""
 
     event = serializers.SlugRelatedField(slug_field="slug", read_only=True)

@@ -192,6 +192,7 @@ class Outcome:
     manage_token: str
     waitlist_position: int | None = None
     tokens: dict = field(default_factory=dict)  # participant id → signed ticket
+    participants: list[Participant] = field(default_factory=list)
 
 
 def _clean_participants(
@@ -359,6 +360,9 @@ def register(
             for participant in people:
                 participant.registration = registration
             Participant.objects.bulk_create(people)
+            # The commit's hooks (the survey offer) read them without a query. Left only
+            # until the end of this call: a caller that changes them later would read stale rows.
+            with_participants(registration, people)
     except IntegrityError as error:
         raise Conflict(
             _(
@@ -370,10 +374,21 @@ def register(
         ) from error
     if notify:
         transaction.on_commit(lambda: tasks.send_registration_email.delay(registration.pk))
-    outcome = Outcome(registration, token)
+    registration._prefetched_objects_cache.pop("participants", None)
+    outcome = Outcome(registration, token, participants=people)
     if registration.status == RegistrationStatus.WAITLISTED:
         outcome.waitlist_position = waitlist_position(registration)
     return outcome
+
+
+def with_participants(registration: Registration, people: list[Participant]) -> Registration:
+    """`registration.participants.all()` answers `people` without a query, as if read with
+    `prefetch_related("participants")` (the same attributes Django's prefetching sets)."""
+    rows = registration.participants.all()
+    rows._result_cache = people
+    rows._prefetch_done = True
+    registration._prefetched_objects_cache = {"participants": rows}
+    return registration
 
 
 def find_registration(token: str) -> Registration | None:

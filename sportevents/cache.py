@@ -47,9 +47,22 @@ for _name in _FALLBACKS:
 
 
 class ForgivingRedisCache(RedisCache):
-    """django.core.cache.backends.redis.RedisCache whose reads and writes fail open. (incr and
-    decr still raise: a counter that silently stays put would be wrong, and nothing uses them.)"""
+    """django.core.cache.backends.redis.RedisCache whose reads and writes fail open. (incr, decr
+    and count still raise: a counter that silently stays put would be wrong; the rate limits
+    catch it and let the request through.)"""
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ForgivingClient
+
+    def count(self, key: str, timeout: int, version=None) -> int:
+        """Add one to a counter that expires `timeout` seconds after it was created; the new
+        count, in one round trip: SET NX then INCR in MULTI/EXEC, so the counter cannot expire
+        between the two and be left without a timeout. Stored as Django's Redis cache stores
+        integers, so `get` reads it."""
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        pipe = client.pipeline(transaction=True)
+        pipe.set(key, 0, ex=timeout, nx=True)
+        pipe.incr(key)
+        return pipe.execute()[1]

@@ -21,7 +21,16 @@ def offer_baseline_when_confirmed(sender, instance: Registration, **kwargs):
         return
     # After commit: the participants are saved after the registration. `robust`: a survey
     # problem is logged, it never turns a made registration into an error page.
-    transaction.on_commit(lambda: services.offer_baseline(instance.pk), robust=True)
+    transaction.on_commit(lambda: _offer(instance), robust=True)
+
+
+def _offer(registration: Registration) -> None:
+    # Consent is given only when registering. A registration read with its participants (as
+    # registering leaves it) of whom none consented has nothing to offer: no query for it.
+    known = getattr(registration, "_prefetched_objects_cache", {}).get("participants")
+    if known is not None and not any(p.survey_consent_at for p in known):
+        return
+    services.offer_baseline(registration.pk)
 
 
 @receiver(survey_consent_withdrawn, dispatch_uid="surveys-withdraw")

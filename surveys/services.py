@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import EventStatus
-from registrations.models import Participant, Registration, RegistrationStatus
+from registrations.models import Participant, RegistrationStatus
 from sportevents.errors import Conflict, DomainError
 from surveys import instruments, schedule
 from surveys.links import hash_token, matches, token_for, well_formed
@@ -96,12 +96,15 @@ def offer_baseline(registration_id: int, *, now: datetime | None = None) -> list
     """Right after registering (or once confirmed): the consenting participants get their
     baseline invitation at once; the confirmation page and email carry the link."""
     now = now or timezone.now()
-    registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
-    if registration is None or registration.event.status != EventStatus.PUBLISHED:
-        return []
-    participants = list(consenting(registration.participants.all()).filter(ticket_revoked_at=None))
+    # One query, which finds no one for most registrations (the survey is opt-in).
+    participants = list(
+        consenting(Participant.objects.filter(registration_id=registration_id))
+        .filter(ticket_revoked_at=None, registration__event__status=EventStatus.PUBLISHED)
+        .select_related("registration__event")
+    )
     if not participants:
         return []
+    registration = participants[0].registration
     baseline = schedule.ensure_waves(registration.event, now).get(WaveKind.BASELINE)
     if baseline is None or not baseline.is_open(now):
         return []

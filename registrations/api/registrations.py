@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -146,8 +146,8 @@ class RegistrationViewSet(mixins.ListModelMixin, EventResourceViewSet):
     def create(self, request, slug=None):
         data = validated(RegistrationInputSerializer, request.data, context={"event": self.event})
         outcome = services.register(self.event, **data)
-        registration = outcome.registration  # its event and ticket type are loaded already
-        prefetch_related_objects([registration], "participants")
+        # Its event and ticket type are loaded already; its participants are in hand.
+        registration = services.with_participants(outcome.registration, outcome.participants)
         context = {
             "manage_token": outcome.manage_token,
             "waitlist_position": outcome.waitlist_position,

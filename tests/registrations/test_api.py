@@ -962,3 +962,37 @@ def test_answers_match_the_published_schema(api, openapi, event, lead):
     api.force_authenticate(None)
     response = api.post(manage_url(waiting_token, "cancel"))
     conforms(openapi, "POST", manage + "cancel/", response, 200)
+
+
+def test_registering_reads_the_event_and_ticket_and_writes_three_rows(
+    api, event, free_ticket, django_capture_on_commit_callbacks
+):
+    """The busiest request of a registration rush: the event, the ticket type (which knows it
+    keeps no seats per country), the seat, the registration and its participant; no second
+    read of what was just written, and no survey query when no one consented."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks() as callbacks,
+    ):
+        response = api.post(registrations_url(event), body(free_ticket, email="rush@x.org"))
+    assert response.status_code == 201, response.content
+    assert response.json()["participants"][0]["name"] == "Ana Silva"
+    statements = [
+        q["sql"].split()[0] + " " + next(t for t in q["sql"].split('"')[1::2] if "_" in t)
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert statements == [
+        "SELECT events_event",
+        "SELECT registrations_tickettype",
+        "UPDATE registrations_tickettype",
+        "INSERT registrations_registration",
+        "INSERT registrations_participant",
+    ], statements
+    [survey_offer] = [c for c in callbacks if c.__module__ == "surveys.receivers"]
+    with CaptureQueriesContext(connection) as offer_queries:
+        survey_offer()
+    assert len(offer_queries) == 0

@@ -56,3 +56,29 @@ def test_the_stored_state_is_one_number_whatever_the_traffic(throttle):
         last.allow_request(request, View())
         # One counter for this address and window, not a list of fifty-one times.
         assert cache.get(f"{last.key}:{int(now.timestamp())}") == 51
+
+
+def test_in_redis_a_counter_takes_one_round_trip_and_always_expires(throttle):
+    if not hasattr(cache, "count"):
+        pytest.skip("the Redis cache runs with REDIS_URL set (the PostgreSQL + Redis pass of CI)")
+    key = "throttle-test-counter"
+    client = cache._cache.get_client(key, write=True)
+    stored = cache.make_and_validate_key(key)
+    assert [cache.count(key, 30) for _ in range(3)] == [1, 2, 3]
+    assert cache.get(key) == 3  # stored as Django's cache stores integers
+    assert 0 < client.ttl(stored) <= 30  # created with its window, never left without one
+    calls = []
+    original = type(client).pipeline
+
+    def counting_pipeline(self, *args, **kwargs):
+        pipe = original(self, *args, **kwargs)
+        execute = pipe.execute
+        pipe.execute = lambda *a, **k: calls.append(len(pipe.command_stack)) or execute(*a, **k)
+        return pipe
+
+    type(client).pipeline = counting_pipeline
+    try:
+        assert cache.count(key, 30) == 4
+    finally:
+        type(client).pipeline = original
+    assert calls == [2]  # SET NX and INCR, sent together
