@@ -29,6 +29,8 @@ ENV = {
     "STATIC_MANIFEST": "0",
     "DEBUG": "0",
     "LOG_LEVEL": "WARNING",
+    # Logs on stderr: the measurement's figures are read from stdout.
+    "LOG_FORMAT": "text",
     "DJANGO_SETTINGS_MODULE": "sportevents.settings",
 }
 TARGET_SECONDS = 1.0

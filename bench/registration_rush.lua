@@ -1,9 +1,12 @@
 -- Many people register for one event at once: each request a new person, JSON body.
--- Set by the runner: wrk.path, and the ticket type id through the environment.
+-- Set by the runner: wrk.path, and the ticket type id through the environment. RUSH_PREFIX
+-- keeps the addresses of several wrk processes started in the same second apart (each would
+-- otherwise draw the same random numbers) and tells their registrations apart afterwards.
 local counter = 0
 local thread_id = 0
 local ticket_type = os.getenv("TICKET_TYPE")
 local waitlist = os.getenv("WAITLIST") or "true"
+local prefix = os.getenv("RUSH_PREFIX") or "rush"
 
 function setup(thread)
   thread:set("id", thread_id)
@@ -16,7 +19,8 @@ end
 
 function request()
   counter = counter + 1
-  local email = string.format("rush-%d-%d-%d@bench.example.org", id, counter, math.random(1, 1e9))
+  local email = string.format("%s-%d-%d-%d@bench.example.org", prefix, id, counter,
+    math.random(1, 1e9))
   local body = string.format(
     '{"ticket_type": %s, "name": "Rush %d", "email": "%s", "language": "en", ' ..
     '"accept_terms": true, "join_waiting_list": %s, "participants": ' ..

@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from sportevents.request_log import loggable_path
 from sportevents.views import error_response
 
 NUL_MARKERS = (b"\x00", b"\\u0000")
@@ -64,7 +65,10 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error(
-            "Database unavailable during %s %s: %s", request.method, request.path, exception
+            "Database unavailable during %s %s: %s",
+            request.method,
+            loggable_path(request),
+            exception,
         )
         title = _("Please try again in a moment")
         message = _(

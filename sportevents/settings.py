@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from sportevents.env import env_bool, env_int, env_list, env_str
+from sportevents.logs import configured_format
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,6 +60,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request gets its id and its access record, whatever answers it.
+    "sportevents.request_log.RequestLogMiddleware",
+    # /healthz and /readyz, answered before the Host check and the HTTPS redirect: load
+    # balancers probe each server by its address, over plain HTTP (sportevents/health.py).
+    "sportevents.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,6 +105,12 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A database host that does not answer fails a request (and /readyz) in seconds, not
+        # after the operating system's TCP timeout of minutes. A connect_timeout in the URL wins.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
+        )
 else:
     DATABASES = {
         "default": {
@@ -155,7 +167,8 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the files whitenoise serves (on every app server, or in the image).
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -182,6 +195,10 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+elif env_str("EMAIL_FILE_PATH"):
+    # Each message written to a file in this folder: staging, and deploy/test-cluster.sh.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
@@ -202,6 +219,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The queue the web servers fill and the workers empty. Sites that share one Redis database
+# need a queue each (deploy/test-cluster.sh runs beside CI this way).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+# Workers and beat log through LOGGING below (JSON lines in production), not Celery's format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 # Scheduled work, run by `celery -A sportevents beat` (one beat process for the whole site).
 CELERY_BEAT_SCHEDULE = {
@@ -379,9 +401,26 @@ AXES_DISABLE_ACCESS_LOG = True
 # No banner on every manage.py command; lock-outs are still logged as warnings.
 AXES_VERBOSE = False
 
+# Logs: JSON lines on stdout in production, one object per record (sportevents/logs.py), with
+# the request id and, from the access log (sportevents/request_log.py), method, path, status,
+# duration and user id; plain text with DEBUG. LOG_FORMAT=text|json overrides.
+LOG_FORMAT = configured_format()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "sportevents.logs.JsonFormatter"}},
+    "filters": {"redact_secret_paths": {"()": "sportevents.request_log.RedactSecretPaths"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secret_paths"]}
+        if LOG_FORMAT == "text"
+        else {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+            "filters": ["redact_secret_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # fpdf2's font subsetting reports thirty lines per PDF ticket at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
