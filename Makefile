@@ -41,7 +41,7 @@ test: $(TEST_STAMP) browser icaljs
 	$(VENV)/bin/ruff format --check .
 	DEBUG=$${DEBUG:-1} $(PY) manage.py check
 	DEBUG=$${DEBUG:-1} $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --dist loadfile
 
 # Regenerate the translation catalogues after changing user-facing strings, then translate.
 messages: $(STAMP)

@@ -5,6 +5,7 @@ Values already in the environment (DATABASE_URL, REDIS_URL from .ci/run) are kep
 """
 
 import os
+import re
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -26,3 +27,13 @@ os.environ.setdefault("STRIPE_SECRET_KEY", "sk_test_sportevents")
 os.environ.setdefault("STRIPE_PUBLISHABLE_KEY", "pk_test_sportevents")
 os.environ.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_test_sportevents")
 os.environ.setdefault("STRIPE_API_BASE", "http://127.0.0.1:9")
+
+# Parallel runs (pytest-xdist): each worker process has its own test database (pytest-django adds
+# the worker's name) and its own Redis database, since tests empty the cache they use.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    _url = os.environ["REDIS_URL"]
+    _match = re.search(r"/(\d+)$", _url)
+    _base = int(_match.group(1)) if _match else 0
+    _db = (_base + int(_worker[2:])) % 16
+    os.environ["REDIS_URL"] = (_url[: _match.start()] if _match else _url.rstrip("/")) + f"/{_db}"
