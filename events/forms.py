@@ -11,6 +11,8 @@ from django_countries.fields import CountryField
 
 from catalogue.models import Action
 from events.models import (
+    RETENTION_MAX,
+    RETENTION_MIN,
     Event,
     EventPartner,
     EventStatus,
@@ -117,6 +119,16 @@ class EventForm(forms.Form):
     action = forms.ModelChoiceField(
         label=_("Funding action"), queryset=Action.objects.all(), empty_label=None
     )
+    personal_data_retention_months = forms.IntegerField(
+        label=_("Keep the participants' personal data for (months after the event)"),
+        min_value=RETENTION_MIN,
+        max_value=RETENTION_MAX,
+        required=False,
+        help_text=_(
+            "Then their names, email addresses and other personal details are erased; the "
+            "anonymous counts stay. Accessibility needs are deleted the day after the event."
+        ),
+    )
 
     def __init__(self, *args, leads=None, event: Event | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,6 +151,8 @@ class EventForm(forms.Form):
                 self.fields["lead"].initial = leads[0].pk
         self.fields["default_language"].initial = _site_language()
         self.fields["action"].initial = Action.objects.filter(slug=Action.SPORT_EVENTS_SLUG).first()
+        retention = self.fields["personal_data_retention_months"]
+        retention.initial = settings.PERSONAL_DATA_RETENTION_MONTHS
         if event is not None:
             self.initial.update(
                 {
@@ -149,6 +163,7 @@ class EventForm(forms.Form):
                     "starts_on": event.starts_on,
                     "ends_on": event.ends_on,
                     "action": event.action_id,
+                    "personal_data_retention_months": event.personal_data_retention_months,
                 }
             )
             for code, _name in settings.LANGUAGES:
@@ -182,7 +197,7 @@ class EventForm(forms.Form):
             }
             for kind in ("title", "description")
         }
-        return {
+        fields = {
             "title_i18n": texts["title"],
             "description_i18n": texts["description"],
             "default_language": data["default_language"],
@@ -193,6 +208,10 @@ class EventForm(forms.Form):
             "action": data["action"],
             "sports": data["sports"],
         }
+        # Left empty: the event keeps what it has (a new one: the site's default).
+        if data.get("personal_data_retention_months") is not None:
+            fields["personal_data_retention_months"] = data["personal_data_retention_months"]
+        return fields
 
 
 def _site_language() -> str:

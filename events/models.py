@@ -4,6 +4,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -253,6 +254,13 @@ class EventQuerySet(models.QuerySet):
         return self.select_related("lead", "action").prefetch_related("sports")
 
 
+RETENTION_MIN, RETENTION_MAX = settings.PERSONAL_DATA_RETENTION_MONTHS_RANGE
+
+
+def default_retention_months() -> int:
+    return settings.PERSONAL_DATA_RETENTION_MONTHS
+
+
 class Event(models.Model):
     action = models.ForeignKey(
         "catalogue.Action",
@@ -283,6 +291,17 @@ class Event(models.Model):
     )
     cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
     published_at = models.DateTimeField(_("date published"), null=True, blank=True)
+    # The registrations' personal data is erased this many months after the last day
+    # (registrations.retention); what the counts need stays.
+    personal_data_retention_months = models.PositiveSmallIntegerField(
+        _("keep personal data for (months after the event)"),
+        default=default_retention_months,
+        validators=[MinValueValidator(RETENTION_MIN), MaxValueValidator(RETENTION_MAX)],
+        help_text=_(
+            "Then the names, email addresses and other personal details of the registrations "
+            "are erased; the anonymous counts stay."
+        ),
+    )
     # iCalendar SEQUENCE: raised by the planning services when the dates or the status change.
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("date created"), auto_now_add=True)
@@ -302,6 +321,11 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=EventStatus.CANCELLED) | ~Q(cancellation_reason=""),
                 name="cancelled_event_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(personal_data_retention_months__gte=RETENTION_MIN)
+                & Q(personal_data_retention_months__lte=RETENTION_MAX),
+                name="event_retention_within_bounds",
             ),
         ]
 

@@ -10,6 +10,8 @@ from rest_framework import serializers
 
 from catalogue.models import Action
 from events.models import (
+    RETENTION_MAX,
+    RETENTION_MIN,
     Event,
     EventFormat,
     EventPartner,
@@ -275,6 +277,7 @@ class EventDetailSerializer(EventSerializer):
             "partners",
             "sponsors",
             "readiness",
+            "personal_data_retention_months",
         ]
         read_only_fields = fields
 
@@ -304,6 +307,13 @@ class EventUpdateInputSerializer(serializers.Serializer):
         queryset=Action.objects.all(),
         required=False,
         help_text="The funding action's slug; default: not-for-profit sport events.",
+    )
+    personal_data_retention_months = serializers.IntegerField(
+        min_value=RETENTION_MIN,
+        max_value=RETENTION_MAX,
+        required=False,
+        help_text="Months after the event's last day until the registrations' personal data is "
+        "erased (anonymous counts stay); default: the site's setting.",
     )
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from registrations.models import (
     CheckIn,
+    DataRequest,
     EventKey,
     Participant,
     Registration,
@@ -29,6 +30,9 @@ class TicketAllocationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -63,3 +67,22 @@ class CheckInAdmin(admin.ModelAdmin):
     list_filter = ["result"]
     search_fields = ["participant__name", "event__slug", "gate"]
     list_select_related = ["event", "participant"]
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    """The record of answered data requests: read only, it is the proof."""
+
+    list_display = ["handled_at", "organisation", "handled_by", "action", "registrations"]
+    list_filter = ["action"]
+    list_select_related = ["organisation", "handled_by"]
+    search_fields = ["email_hash", "organisation__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

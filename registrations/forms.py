@@ -387,6 +387,37 @@ class EraseForm(forms.Form):
     )
 
 
+# Data requests (an organisation's administrators) ------------------------------------------
+
+
+class DataRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address of the person"),
+        help_text=_(
+            "Found where it is the address of the person who registered, of a participant or "
+            "of a parent or guardian, in the events your organisation leads."
+        ),
+    )
+
+
+class DataErasureForm(DataRequestForm):
+    """The erasure's confirmation: the address typed a second time."""
+
+    email = forms.EmailField(widget=forms.HiddenInput)
+    confirm = forms.CharField(
+        label=_("To confirm, type the email address again"),
+        max_length=254,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        typed = (data.get("confirm") or "").strip().lower()
+        if data.get("email") and typed != data["email"].strip().lower():
+            self.add_error("confirm", _("Type the same email address to confirm the erasure."))
+        return data
+
+
 # Organiser pages ---------------------------------------------------------------------------
 
 

@@ -374,3 +374,37 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.get_result_display()} {self.scanned_at:%Y-%m-%d %H:%M}"
+
+
+class DataRequestAction(models.TextChoices):
+    LOOK_UP = "look-up", _("Looked up what is held")
+    EXPORT = "export", _("Exported the data")
+    ERASE = "erase", _("Erased the data")
+
+
+class DataRequest(models.Model):
+    """A person's data request answered by an administrator of an event's lead organisation:
+    who did what, when, for which address. The address is kept only as a keyed hash
+    (registrations.data_requests.email_hash): the record proves the answer without keeping
+    the data it erased."""
+
+    organisation = models.ForeignKey(
+        "events.Organisation", on_delete=models.PROTECT, related_name="data_requests"
+    )
+    handled_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("date"), default=timezone.now)
+    email_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    action = models.CharField(_("action"), max_length=16, choices=DataRequestAction.choices)
+    registrations = models.PositiveIntegerField(
+        _("registrations"), default=0, help_text=_("How many registrations it concerned.")
+    )
+
+    class Meta:
+        ordering = ["-handled_at", "-pk"]
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.handled_at:%Y-%m-%d %H:%M}"

@@ -7,14 +7,20 @@ latest year of the person's age band at the event (see `band_year`): the event's
 still count them right, the exact year is gone. Names, email addresses, guardian details,
 accessibility needs and notes are removed, the survey consent is withdrawn, the tickets are
 revoked and the manage link stops working.
+
+The same anonymisation serves an organisation answering a person's request
+(registrations.data_requests) and the end of an event's retention period
+(registrations.retention), which keeps the consent records.
 """
 
+import json
 import secrets
 import uuid
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -203,6 +209,8 @@ def _uuid(value) -> uuid.UUID | None:
 
 # Internal keys and secrets: not data about the person.
 NOT_EXPORTED = {"id", "manage_token_hash", "registration", "event", "ticket_type"}
+# The buyer's own contact details: not part of another person's export.
+BUYER_CONTACT = ("name", "email", "language")
 
 
 def _plain(value):
@@ -217,13 +225,22 @@ def _fields(instance) -> dict:
     }
 
 
-def export_data(registration: Registration) -> dict:
+def export_data(registration: Registration, *, only: set[int] | None = None) -> dict:
     """Everything stored about the registration and its participants, as plain data (dates
-    stay datetimes: encode with Django's JSON encoder)."""
+    stay datetimes: encode with Django's JSON encoder).
+
+    `only` (participant ids) narrows it to one person in someone else's registration, for an
+    organisation answering that person's request: their participants' data, and none of the
+    buyer's contact details nor of the other participants."""
     event, ticket_type = registration.event, registration.ticket_type
+    whole = only is None
     participants = []
-    addresses = [{"address": registration.email, "used_for": "tickets and messages"}]
+    addresses = (
+        [{"address": registration.email, "used_for": "tickets and messages"}] if whole else []
+    )
     for participant in registration.participants.prefetch_related("check_ins"):
+        if not whole and participant.pk not in only:
+            continue
         data = _fields(participant)
         data["check_ins"] = [
             {
@@ -239,10 +256,14 @@ def export_data(registration: Registration) -> dict:
             addresses.append({"address": participant.email, "used_for": "participant"})
         if participant.guardian_email:
             addresses.append({"address": participant.guardian_email, "used_for": "guardian"})
+    details = _fields(registration)
+    if not whole:
+        for field in BUYER_CONTACT:
+            details.pop(field)
     return {
         "exported_at": timezone.now(),
         "registration": {
-            **_fields(registration),
+            **details,
             "event": {
                 "slug": event.slug,
                 "title": event.title,
@@ -272,6 +293,11 @@ def export_data(registration: Registration) -> dict:
         "terms_accepted_at": registration.terms_accepted_at,
         "email_addresses": addresses,
     }
+
+
+def export_json(data: dict) -> str:
+    """The export as the file people download: indented, dates in ISO 8601, text as written."""
+    return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
 
 
 def export_filename(registration: Registration) -> str:
@@ -309,31 +335,66 @@ def erase_registration(registration: Registration) -> Registration:
         )
         if registration.erased_at is not None:  # erased meanwhile by another request
             return registration
-        registration.name = ""
-        # Unique per ticket type among active registrations, so not one shared placeholder.
-        registration.email = f"erased-{registration.pk}@{ERASED_DOMAIN}"
-        # A fresh random hash: the old link finds nothing, and no one knows a token for this one.
-        registration.manage_token_hash = hash_token(secrets.token_urlsafe(32))
-        registration.erased_at = now
-        registration.save(update_fields=["name", "email", "manage_token_hash", "erased_at"])
-        for participant in registration.participants.all():
-            participant.name = ""
-            participant.email = ""
-            participant.year_of_birth = band_year(participant.year_of_birth, registration.event)
-            participant.guardian_name = ""
-            participant.guardian_email = ""
-            participant.guardian_confirmed_at = None
-            if participant.survey_consent_at is not None:
-                participant.survey_consent_at = None
-                participant.survey_consent_withdrawn_at = now
-            participant.accessibility_consent_at = None
-            participant.accessibility_needs = []
-            participant.accessibility_note = ""
-            participant.ticket_revoked_at = participant.ticket_revoked_at or now
-            participant.save()
+        people = anonymise_registration(registration, now=now, on_request=True)
         # Also those who withdrew before: whatever survey tie is left goes with the erasure.
-        survey_consent_withdrawn.send(
-            sender=Participant,
-            participant_ids=[p.pk for p in registration.participants.all()],
-        )
+        survey_consent_withdrawn.send(sender=Participant, participant_ids=[p.pk for p in people])
     return registration
+
+
+def erase_participant(participant: Participant) -> Participant:
+    """Remove what identifies one participant of someone else's registration (a person asked
+    their event's organisation): their ticket is revoked, the booking stays with its buyer.
+    Idempotent."""
+    now = timezone.now()
+    with transaction.atomic():
+        participant = (
+            Participant.objects.select_for_update()
+            .select_related("registration__event")
+            .get(pk=participant.pk)
+        )
+        anonymise_participant(participant, participant.registration.event, now=now, on_request=True)
+        survey_consent_withdrawn.send(sender=Participant, participant_ids=[participant.pk])
+    return participant
+
+
+def anonymise_registration(
+    registration: Registration, *, now: datetime, on_request: bool
+) -> list[Participant]:
+    """Remove the names, addresses, guardian details and needs of a registration the caller
+    has locked; returns its participants. The manage link stops working.
+
+    `on_request`: the person asked (erasure): the consents go too, the survey one counted as
+    withdrawn. Otherwise (the retention period is over) the consent records stay, with their
+    time and text version, no longer tied to a name: the pseudonymous survey answers given
+    under them stay under the surveys' own rules."""
+    registration.name = ""
+    # Unique per ticket type among active registrations, so not one shared placeholder.
+    registration.email = f"erased-{registration.pk}@{ERASED_DOMAIN}"
+    # A fresh random hash: the old link finds nothing, and no one knows a token for this one.
+    registration.manage_token_hash = hash_token(secrets.token_urlsafe(32))
+    registration.erased_at = now
+    registration.save(update_fields=["name", "email", "manage_token_hash", "erased_at"])
+    people = list(registration.participants.all())
+    for participant in people:
+        anonymise_participant(participant, registration.event, now=now, on_request=on_request)
+    return people
+
+
+def anonymise_participant(
+    participant: Participant, event, *, now: datetime, on_request: bool
+) -> None:
+    participant.name = ""
+    participant.email = ""
+    participant.year_of_birth = band_year(participant.year_of_birth, event)
+    participant.guardian_name = ""
+    participant.guardian_email = ""
+    participant.accessibility_needs = []
+    participant.accessibility_note = ""
+    participant.ticket_revoked_at = participant.ticket_revoked_at or now
+    if on_request:
+        participant.guardian_confirmed_at = None
+        if participant.survey_consent_at is not None:
+            participant.survey_consent_at = None
+            participant.survey_consent_withdrawn_at = now
+        participant.accessibility_consent_at = None
+    participant.save()

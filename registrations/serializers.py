@@ -17,6 +17,7 @@ from registrations.forms import ACCESSIBILITY_NEEDS, MAX_PARTICIPANTS
 from registrations.models import (
     CheckInReason,
     CheckInResult,
+    DataRequest,
     Gender,
     Participant,
     RefundPolicy,
@@ -433,6 +434,54 @@ class EraseInputSerializer(serializers.Serializer):
         if not value:
             raise serializers.ValidationError(_("Confirm the erasure with true."))
         return value
+
+
+# Data requests (an organisation's administrators) ------------------------------------------
+
+
+class DataRequestInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(
+        help_text="The person's email address: found where it is the buyer's, a participant's "
+        "or a parent's or guardian's, in the events the organisation leads."
+    )
+
+
+class DataErasureInputSerializer(DataRequestInputSerializer):
+    confirm = serializers.CharField(
+        max_length=254, help_text="The same email address again: erasure cannot be undone."
+    )
+
+    def validate(self, data):
+        if data["confirm"].strip().lower() != data["email"].strip().lower():
+            raise serializers.ValidationError(
+                {"confirm": _("Type the same email address to confirm the erasure.")}
+            )
+        return data
+
+
+class DataErasureSerializer(serializers.Serializer):
+    registrations = serializers.IntegerField(
+        help_text="Registrations the person made, erased with everyone in them."
+    )
+    cancelled = serializers.IntegerField(
+        help_text="Of those, the ones cancelled first (upcoming events): their seats went to "
+        "the waiting list."
+    )
+    participants = serializers.IntegerField(
+        help_text="The person's participants in other people's registrations, erased."
+    )
+
+
+class DataRequestSerializer(serializers.ModelSerializer):
+    """One answered request: when, by whom, what was done. The address is not shown."""
+
+    handled_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+
+    class Meta:
+        model = DataRequest
+        fields = ["handled_at", "handled_by", "action", "action_label", "registrations"]
+        read_only_fields = fields
 
 
 class RegistrationCreatedSerializer(RegistrationSerializer):

@@ -91,3 +91,10 @@ def send_promotion_email(registration_id: int) -> None:
 def forget_accessibility_needs() -> int:
     """Daily (see CELERY_BEAT_SCHEDULE): accessibility needs are deleted after the event."""
     return retention.forget_accessibility_needs()
+
+
+@shared_task
+def erase_expired_personal_data() -> dict:
+    """Daily (see CELERY_BEAT_SCHEDULE): each event's registrations are erased once its
+    retention period is over."""
+    return retention.erase_expired_personal_data()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations.views import door, organiser, participant
+from registrations.views import data_requests, door, organiser, participant
 
 app_name = "registrations"
 
@@ -38,4 +38,20 @@ urlpatterns = [
         name="ticket_type_edit",
     ),
     path("events/<slug:slug>/check-in/", door.check_in, name="check_in"),
+    # Administrators of an organisation: people's data requests for the events it leads
+    path(
+        "organisations/<slug:slug>/data-requests/",
+        data_requests.data_requests_page,
+        name="data_requests",
+    ),
+    path(
+        "organisations/<slug:slug>/data-requests/export/",
+        data_requests.data_request_export,
+        name="data_request_export",
+    ),
+    path(
+        "organisations/<slug:slug>/data-requests/erase/",
+        data_requests.data_request_erase,
+        name="data_request_erase",
+    ),
 ]

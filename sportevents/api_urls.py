@@ -24,6 +24,11 @@ from registrations.api import (
     TicketSVGView,
     TicketTypeViewSet,
 )
+from registrations.api.data_requests import (
+    DataRequestEraseView,
+    DataRequestExportView,
+    DataRequestListView,
+)
 from registrations.api.door import CheckInSyncView
 from registrations.api.manage import ManageDataView, ManageEraseView, TicketsPDFView
 from surveys.api import SurveyView, SurveyWithdrawView
@@ -120,6 +125,21 @@ urlpatterns = [
     ),
     path("surveys/<slug:token>/", SurveyView.as_view(), name="survey"),
     path("surveys/<slug:token>/withdraw/", SurveyWithdrawView.as_view(), name="survey-withdraw"),
+    path(
+        "organisations/<slug:slug>/data-requests/",
+        DataRequestListView.as_view(),
+        name="organisation-data-request-list",
+    ),
+    path(
+        "organisations/<slug:slug>/data-requests/export/",
+        DataRequestExportView.as_view(),
+        name="organisation-data-request-export",
+    ),
+    path(
+        "organisations/<slug:slug>/data-requests/erase/",
+        DataRequestEraseView.as_view(),
+        name="organisation-data-request-erase",
+    ),
     path("checkins/", CheckInView.as_view(), name="checkin"),
     path("checkins/sync/", CheckInSyncView.as_view(), name="checkin-sync"),
     path("", include(router.urls)),

@@ -231,6 +231,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registrations.tasks.forget_accessibility_needs",
         "schedule": crontab(hour=3, minute=15),
     },
+    "erase-expired-personal-data": {
+        "task": "registrations.tasks.erase_expired_personal_data",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "release-expired-holds": {
         "task": "payments.tasks.release_expired_holds",
         "schedule": crontab(),  # every minute
@@ -254,6 +258,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=0),
     },
 }
+
+# Personal data of an event's registrations is erased this many months after the event (each
+# event may set its own, within these bounds); accessibility needs go the day after the event.
+PERSONAL_DATA_RETENTION_MONTHS_RANGE = (1, 120)
+PERSONAL_DATA_RETENTION_MONTHS = env_int(
+    "PERSONAL_DATA_RETENTION_MONTHS",
+    12,
+    minimum=PERSONAL_DATA_RETENTION_MONTHS_RANGE[0],
+    maximum=PERSONAL_DATA_RETENTION_MONTHS_RANGE[1],
+)
 
 # Payments: Stripe Checkout. Without the secret key and a webhook secret the site runs, and paid
 # tickets cannot be put on sale (the ticket form says why). Test keys (sk_test_...) take no money.
@@ -307,6 +321,8 @@ REST_FRAMEWORK = {
         "checkin": env_str("API_THROTTLE_CHECKIN", "600/min"),
         # Per client address and per email address.
         "password_reset": env_str("API_THROTTLE_PASSWORD_RESET", "5/hour"),
+        # Per account: an organisation administrator answering people's data requests.
+        "data_request": env_str("API_THROTTLE_DATA_REQUEST", "60/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Behind a load balancer, the client's address is in X-Forwarded-For: rate limits per

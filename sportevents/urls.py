@@ -6,6 +6,8 @@ from sportevents import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+    path("privacy/processing/", views.data_processing, name="data_processing"),
     path("accounts/", include("accounts.urls")),
     path("catalogue/", include("catalogue.urls")),
     path("", include("events.urls")),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -5,6 +6,9 @@ from django.utils.translation import gettext as _
 
 from catalogue.models import Action
 from events.models import Organisation
+from registrations.services import GUARDIAN_AGE, SURVEY_CONSENT_VERSION
+from surveys.models import SurveyPlan
+from surveys.schedule import EXPERIENCE_DAYS, FOLLOW_UP_DAYS
 
 
 def home(request):
@@ -18,6 +22,31 @@ def home(request):
             "partner_count": Organisation.objects.looking_for_partners().count(),
         },
     )
+
+
+def _retention_rules() -> dict:
+    """The figures the privacy pages state, read from where the rules live so they stay true."""
+    shortest, longest = settings.PERSONAL_DATA_RETENTION_MONTHS_RANGE
+    return {
+        "retention_months": settings.PERSONAL_DATA_RETENTION_MONTHS,
+        "retention_shortest": shortest,
+        "retention_longest": longest,
+        "follow_up_weeks": SurveyPlan._meta.get_field("follow_up_weeks").default,
+        "experience_days": EXPERIENCE_DAYS,
+        "follow_up_days": FOLLOW_UP_DAYS,
+        "guardian_age": GUARDIAN_AGE,
+        "survey_consent_version": SURVEY_CONSENT_VERSION,
+    }
+
+
+def privacy_notice(request):
+    """What participants are told about their data: what, why, how long, their rights."""
+    return render(request, "privacy_notice.html", _retention_rules())
+
+
+def data_processing(request):
+    """The same rules as one table per kind of data, for organisers and anyone who checks."""
+    return render(request, "data_processing.html", _retention_rules())
 
 
 def favicon(request):

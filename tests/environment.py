@@ -17,6 +17,7 @@ os.environ.setdefault("API_THROTTLE_REGISTRATION", "100000/min")
 os.environ.setdefault("API_THROTTLE_CHECKIN", "100000/min")
 os.environ.setdefault("API_THROTTLE_LOGIN", "100000/min")
 os.environ.setdefault("API_THROTTLE_PASSWORD_RESET", "100000/min")
+os.environ.setdefault("API_THROTTLE_DATA_REQUEST", "100000/min")
 # Tasks run in process; the one test that proves the Redis path starts a real worker itself.
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls there are synchronous.

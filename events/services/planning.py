@@ -47,6 +47,7 @@ EVENT_FIELDS = (
     "starts_on",
     "ends_on",
     "action",
+    "personal_data_retention_months",
 )
 
 # The plan every new event starts with: (phase, title, days relative to first or last day).

@@ -1,9 +1,6 @@
 """The participant's own registration at its secret link: view, change, cancel, QR and PDF
 tickets, download the data, erase it."""
 
-import json
-
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.urls import reverse
@@ -191,9 +188,7 @@ class ManageDataView(ManagedRegistrationView):
     )
     def get(self, request, token: str):
         registration = self.registration(token)
-        body = json.dumps(
-            privacy.export_data(registration), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False
-        )
+        body = privacy.export_json(privacy.export_data(registration))
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{privacy.export_filename(registration)}"'

@@ -3,12 +3,10 @@ secret link, with the QR tickets, the PDF, changing the details, the data downlo
 cancelling. No account is needed."""
 
 import base64
-import json
 import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -296,9 +294,7 @@ def change(request, token: str):
 def my_data(request, token: str):
     """Everything we hold about the registration, as a JSON file."""
     registration = _registration_or_404(token)
-    body = json.dumps(
-        privacy.export_data(registration), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False
-    )
+    body = privacy.export_json(privacy.export_data(registration))
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{privacy.export_filename(registration)}"'
