@@ -11,6 +11,8 @@ from django_countries.fields import CountryField
 
 from catalogue.models import Action
 from events.models import (
+    ADMISSION_RATE_DEFAULT,
+    ADMISSION_RATE_MAX,
     RETENTION_MAX,
     RETENTION_MIN,
     Event,
@@ -129,6 +131,21 @@ class EventForm(forms.Form):
             "anonymous counts stay. Accessibility needs are deleted the day after the event."
         ),
     )
+    waiting_room = forms.BooleanField(
+        label=_("Use a waiting room when registration opens"),
+        required=False,
+        help_text=_(
+            "For a rush: people beyond the admission rate wait in line, in the order they came, "
+            "and the page lets them in when it is their turn. Leave it off for most events."
+        ),
+    )
+    admission_rate = forms.IntegerField(
+        label=_("People let in per minute"),
+        required=False,
+        min_value=1,
+        max_value=ADMISSION_RATE_MAX,
+        initial=ADMISSION_RATE_DEFAULT,
+    )
 
     def __init__(self, *args, leads=None, event: Event | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,6 +166,10 @@ class EventForm(forms.Form):
             self.fields["lead"].queryset = leads
             if len(leads) == 1:
                 self.fields["lead"].initial = leads[0].pk
+        self.fields["admission_rate"].help_text = _(
+            "Each person let in has %(minutes)s minutes to send the form. A change applies to "
+            "those who arrive after it."
+        ) % {"minutes": settings.WAITING_ROOM_PASS_MINUTES}
         self.fields["default_language"].initial = _site_language()
         self.fields["action"].initial = Action.objects.filter(slug=Action.SPORT_EVENTS_SLUG).first()
         retention = self.fields["personal_data_retention_months"]
@@ -164,6 +185,8 @@ class EventForm(forms.Form):
                     "ends_on": event.ends_on,
                     "action": event.action_id,
                     "personal_data_retention_months": event.personal_data_retention_months,
+                    "waiting_room": event.waiting_room,
+                    "admission_rate": event.admission_rate,
                 }
             )
             for code, _name in settings.LANGUAGES:
@@ -207,10 +230,12 @@ class EventForm(forms.Form):
             "ends_on": data["ends_on"],
             "action": data["action"],
             "sports": data["sports"],
+            "waiting_room": data["waiting_room"],
         }
-        # Left empty: the event keeps what it has (a new one: the site's default).
-        if data.get("personal_data_retention_months") is not None:
-            fields["personal_data_retention_months"] = data["personal_data_retention_months"]
+        # Left empty: the event keeps what it has (a new one: the default).
+        for name in ("personal_data_retention_months", "admission_rate"):
+            if data.get(name) is not None:
+                fields[name] = data[name]
         return fields
 
 

@@ -228,6 +228,12 @@ class EventFormat(models.TextChoices):
     LOCAL = "local", _("Local event in one country")
 
 
+# People let in a minute by an event's waiting room. The default is generous: a small machine
+# serves far more (README, "Registration rush"), so a line forms only in a real rush.
+ADMISSION_RATE_DEFAULT = 120
+ADMISSION_RATE_MAX = 6000
+
+
 class EventQuerySet(models.QuerySet):
     def public(self):
         return self.filter(status__in=PUBLIC_STATUSES)
@@ -290,6 +296,22 @@ class Event(models.Model):
         _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
     cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    # The waiting room (registrations/waiting_room.py): off unless a rush is expected, so an
+    # ordinary event's registration needs nothing but the database.
+    waiting_room = models.BooleanField(
+        _("waiting room"),
+        default=False,
+        help_text=_(
+            "For a rush when registration opens: people beyond the admission rate wait in line, "
+            "in the order they came, and the page lets them in when it is their turn."
+        ),
+    )
+    admission_rate = models.PositiveIntegerField(
+        _("admissions per minute"),
+        default=ADMISSION_RATE_DEFAULT,
+        validators=[MinValueValidator(1), MaxValueValidator(ADMISSION_RATE_MAX)],
+        help_text=_("How many people the waiting room lets in to the registration form a minute."),
+    )
     published_at = models.DateTimeField(_("date published"), null=True, blank=True)
     # The registrations' personal data is erased this many months after the last day
     # (registrations.retention); what the counts need stays.
@@ -326,6 +348,10 @@ class Event(models.Model):
                 condition=Q(personal_data_retention_months__gte=RETENTION_MIN)
                 & Q(personal_data_retention_months__lte=RETENTION_MAX),
                 name="event_retention_within_bounds",
+            ),
+            models.CheckConstraint(
+                condition=Q(admission_rate__gte=1, admission_rate__lte=ADMISSION_RATE_MAX),
+                name="event_admission_rate_in_range",
             ),
         ]
 

@@ -10,6 +10,8 @@ from rest_framework import serializers
 
 from catalogue.models import Action
 from events.models import (
+    ADMISSION_RATE_DEFAULT,
+    ADMISSION_RATE_MAX,
     RETENTION_MAX,
     RETENTION_MIN,
     Event,
@@ -278,6 +280,8 @@ class EventDetailSerializer(EventSerializer):
             "sponsors",
             "readiness",
             "personal_data_retention_months",
+            "waiting_room",
+            "admission_rate",
         ]
         read_only_fields = fields
 
@@ -314,6 +318,17 @@ class EventUpdateInputSerializer(serializers.Serializer):
         required=False,
         help_text="Months after the event's last day until the registrations' personal data is "
         "erased (anonymous counts stay); default: the site's setting.",
+    )
+    waiting_room = serializers.BooleanField(
+        required=False,
+        help_text="Registration rushes wait in line beyond `admission_rate`; default false.",
+    )
+    admission_rate = serializers.IntegerField(
+        min_value=1,
+        max_value=ADMISSION_RATE_MAX,
+        required=False,
+        help_text="People the waiting room lets in to register per minute; "
+        f"default {ADMISSION_RATE_DEFAULT}.",
     )
 
 

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from registrations.views import data_requests, door, organiser, participant
+from registrations.views import data_requests, door, organiser, participant, waiting_room
 
 app_name = "registrations"
 
 urlpatterns = [
     # Participants: no account; the registration's page is reached by its secret link.
     path("events/<slug:slug>/register/", participant.register, name="register"),
+    # Under the form's address, so that the waiting room's cookie (path-scoped) reaches it.
+    path(
+        "events/<slug:slug>/register/waiting-room.json",
+        waiting_room.status,
+        name="waiting_room_status",
+    ),
     path("registrations/<str:token>/", participant.manage, name="manage"),
     path("registrations/<str:token>/cancel/", participant.cancel, name="cancel"),
     path("registrations/<str:token>/change/", participant.change, name="change"),

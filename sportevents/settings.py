@@ -136,6 +136,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Registration waiting rooms (registrations/waiting_room.py): their lines live in the Redis of
+# the cache (in process memory without REDIS_URL: one process only). Once let in, a person has
+# this long to send the registration form.
+WAITING_ROOM_PASS_MINUTES = env_int("WAITING_ROOM_PASS_MINUTES", 30, minimum=1)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any login (form, API token, admin) while its email and address are locked.

@@ -48,6 +48,8 @@ EVENT_FIELDS = (
     "ends_on",
     "action",
     "personal_data_retention_months",
+    "waiting_room",
+    "admission_rate",
 )
 
 # The plan every new event starts with: (phase, title, days relative to first or last day).

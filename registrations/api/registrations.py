@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from events.api.common import EventResourceViewSet
 from events.models import Event
 from registrations import services
+from registrations.api import waiting_room as room
 from registrations.api.common import IsEventEditor, _private
 from registrations.models import (
     Participant,
@@ -103,13 +104,15 @@ class RegistrationViewSet(mixins.ListModelMixin, EventResourceViewSet):
 
     Registering answers 201 with the registration and its `manage_token` (shown once, also sent
     by email), 409 `full` when the ticket is sold out and the waiting list was not asked for,
-    409 `already_registered` for a second seat of one ticket type by one address.
+    409 `already_registered` for a second seat of one ticket type by one address, and, while
+    the event's waiting room holds you back, 429 `waiting_room` (registrations/api/waiting_room.py).
     """
 
     model = Registration
     serializer_class = RegistrationSerializer
     filterset_class = RegistrationFilter
     throttle_scope = "registration"
+    admission = None  # the waiting room's answer to this request, when the room stands
 
     def get_permissions(self):
         if self.action == "create":
@@ -140,10 +143,18 @@ class RegistrationViewSet(mixins.ListModelMixin, EventResourceViewSet):
 
     @extend_schema(
         summary="Register",
+        description="When the event's waiting room is on and more people come than it lets in "
+        "a minute, the answer is 429 `waiting_room` with your `position`, `retry_after` seconds "
+        "and a `Waiting-Room-Pass`: send the same request again then, with that header.",
         request=RegistrationInputSerializer,
-        responses={201: RegistrationCreatedSerializer},
+        parameters=room.SCHEMA_PARAMETERS,
+        responses={201: RegistrationCreatedSerializer, 429: room.QUEUED_RESPONSE},
     )
     def create(self, request, slug=None):
+        if room.stands(self.event):  # the room off: one field of the event already loaded
+            self.admission = room.admit_client(request, self.event)
+            if not self.admission.admitted:
+                return room.queued(self.admission)
         data = validated(RegistrationInputSerializer, request.data, context={"event": self.event})
         outcome = services.register(self.event, **data)
         # Its event and ticket type are loaded already; its participants are in hand.
@@ -158,6 +169,12 @@ class RegistrationViewSet(mixins.ListModelMixin, EventResourceViewSet):
                 status=status.HTTP_201_CREATED,
             )
         )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # A pass given to this request goes back with any answer, a refusal too: a client let
+        # in whose form was refused corrects it and tries again without queueing anew.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return room.with_pass(response, self.admission)
 
 
 class RegistrationCancelView(APIView):

@@ -31,6 +31,7 @@ from registrations.forms import (
     typed_values,
 )
 from registrations.models import Registration, RegistrationStatus
+from registrations.views import waiting_room
 from sportevents.errors import DomainError
 from sportevents.throttles import client_address, posted_email, rate_limited
 
@@ -79,14 +80,26 @@ def register(request, slug: str):
     event, _access = get_event_for_user(request.user, slug)
     now = timezone.now()
     ticket_types = [t for t in event.ticket_types.all() if t.on_sale(now)]
-    data = posted(request)
     if event.status != EventStatus.PUBLISHED or not ticket_types:
         return render(
             request,
             "registrations/register.html",
             {"event": event, "registration_open": False},
-            status=200 if data is None else 400,
+            status=200 if request.method == "GET" else 400,
         )
+    # With the room off (most events) this reads one field of the row just loaded, nothing more.
+    # It stands only while registration is open: nobody holds a pass before the rush begins.
+    if event.waiting_room:
+        admission = waiting_room.admit_visitor(request, event)
+        if not admission.admitted:
+            return waiting_room.waiting_page(request, event, admission)
+        return waiting_room.keep_place(_register(request, event, ticket_types), admission)
+    return _register(request, event, ticket_types)
+
+
+def _register(request, event, ticket_types: list) -> HttpResponse:
+    """The registration form, and sending it: form → service → the registration's page."""
+    data = posted(request)
     form = RegistrationForm(
         data, ticket_types=ticket_types, initial={"ticket_type": request.GET.get("ticket_type")}
     )

@@ -281,6 +281,36 @@ def test_lead_organiser_edits_the_event(api, plan):
     assert body["slug"] == event.slug
 
 
+def test_lead_organiser_sets_the_waiting_room(api, plan):
+    event, people, _venues = plan
+    as_user(api, people["lead"])
+    assert api.get(url(event)).json()["waiting_room"] is False
+    response = api.patch(url(event), {"waiting_room": True, "admission_rate": 30}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["waiting_room"], response.json()["admission_rate"]) == (True, 30)
+    event.refresh_from_db()
+    assert (event.waiting_room, event.admission_rate) == (True, 30)
+
+
+@pytest.mark.parametrize("rate", [0, 6001, "fast", None])
+def test_a_bad_admission_rate_is_400_and_changes_nothing(api, plan, rate):
+    event, people, _venues = plan
+    as_user(api, people["lead"])
+    response = api.patch(url(event), {"waiting_room": True, "admission_rate": rate}, format="json")
+    assert response.status_code == 400
+    assert "admission_rate" in response.json()["errors"]
+    event.refresh_from_db()
+    assert (event.waiting_room, event.admission_rate) == (False, 120)
+
+
+def test_only_the_lead_organisers_set_the_waiting_room(api, plan):
+    event, people, _venues = plan
+    as_user(api, people["pt"])
+    assert api.patch(url(event), {"waiting_room": True}, format="json").status_code == 403
+    event.refresh_from_db()
+    assert event.waiting_room is False
+
+
 @pytest.mark.parametrize(("person", "status"), [("viewer", 403), ("pt", 403), ("outsider", 404)])
 def test_others_may_not_edit_the_event(api, plan, person, status):
     event, people, _venues = plan

@@ -171,6 +171,32 @@ def test_edit_refuses_dates_that_would_leave_a_session_out(client, plan, catalog
     assert plan.event.starts_on == date(2027, 9, 23)
 
 
+def test_lead_turns_the_waiting_room_on_with_a_rate_and_off_again(client, plan, catalogue):
+    event = plan.event
+    login(client, plan, "lead")
+    form = client.get(url(event, "edit/")).context["form"]
+    assert (form.initial["waiting_room"], form.initial["admission_rate"]) == (False, 120)
+    data = event_form(catalogue, waiting_room="on", admission_rate="40")
+    assert client.post(url(event, "edit/"), data).status_code == 302
+    event.refresh_from_db()
+    assert (event.waiting_room, event.admission_rate) == (True, 40)
+    assert "Waiting room on: 40 people let in" in client.get(url(event, "plan/")).text
+    assert client.post(url(event, "edit/"), event_form(catalogue)).status_code == 302
+    event.refresh_from_db()
+    assert (event.waiting_room, event.admission_rate) == (False, 40)  # the rate is kept
+
+
+@pytest.mark.parametrize("rate", ["0", "-3", "6001", "fast"])
+def test_a_bad_admission_rate_is_a_field_error_and_saves_nothing(client, plan, catalogue, rate):
+    login(client, plan, "lead")
+    data = event_form(catalogue, waiting_room="on", admission_rate=rate)
+    response = client.post(url(plan.event, "edit/"), data)
+    assert response.status_code == 400
+    assert "admission_rate" in response.context["form"].errors
+    plan.event.refresh_from_db()
+    assert (plan.event.waiting_room, plan.event.admission_rate) == (False, 120)
+
+
 @pytest.mark.parametrize(("who", "status"), [("pt", 403), ("viewer", 403), ("outsider", 404)])
 def test_only_the_lead_edits_the_event(client, plan, catalogue, who, status):
     login(client, plan, who)

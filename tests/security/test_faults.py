@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 from django.db.models.signals import post_save
 
+from events.models import Event
 from registrations.models import Registration, TicketType
 from sportevents.celery import app as celery_app
 from tests.registrations.test_pages import form_data, register_url
@@ -80,6 +81,54 @@ def test_with_redis_down_rate_limits_let_requests_through(client, redis_down, ca
         "Rate limit login not applied: the cache is unreachable" in r.getMessage()
         for r in caplog.records
     )
+
+
+def test_with_redis_down_the_waiting_room_stands_open(
+    client, api, redis_down, free_ticket, caplog, django_capture_on_commit_callbacks
+):
+    """The line is in Redis: without it everyone goes in (the seats are still the database's
+    to guard), with a warning, rather than nobody."""
+    event = free_ticket.event
+    Event.objects.filter(pk=event.pk).update(waiting_room=True, admission_rate=1)
+    caplog.set_level(logging.WARNING)
+    with django_capture_on_commit_callbacks(execute=True):
+        pages = [
+            client.post(register_url(event), form_data(free_ticket, email=f"p{n}@example.org"))
+            for n in range(2)
+        ]
+        answer = api.post(
+            f"/api/v1/events/{event.slug}/registrations/",
+            {
+                "ticket_type": free_ticket.pk,
+                "name": "Bo",
+                "email": "bo@example.org",
+                "language": "en",
+                "accept_terms": True,
+                "participants": [{"name": "Bo", "country": "PT", "year_of_birth": 1990}],
+            },
+            format="json",
+        )
+    assert [page.status_code for page in pages] == [302, 302]
+    assert answer.status_code == 201, answer.content
+    assert "waiting_room" not in client.cookies
+    assert Registration.objects.count() == 3
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    room = [w for w in warnings if w.startswith("Waiting room of")]
+    assert len(room) == 3 and all("Redis is unreachable" in w for w in room)
+
+
+def test_with_the_room_off_registering_asks_redis_nothing_for_the_room(
+    client, redis_down, free_ticket, caplog, django_capture_on_commit_callbacks
+):
+    """An event without a waiting room (the default) costs its registrations no round trip: with
+    Redis gone, only the rate limits notice."""
+    caplog.set_level(logging.WARNING)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(register_url(free_ticket.event), form_data(free_ticket))
+    assert page.status_code == 302
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(w.startswith("Rate limit") for w in warnings)  # Redis was asked, and was down
+    assert not any("Waiting room" in w for w in warnings)
 
 
 # The database goes away -------------------------------------------------------------------
