@@ -22,7 +22,8 @@ Kwargs = Callable[[Side, Side, str], dict]
 
 @dataclass(frozen=True)
 class Route:
-    """One route: its targets, how to fill its address for each, and who may use each method.
+    """One route (its URL name, or its path for one a middleware answers): its targets, how to
+    fill its address for each, and who may use each method.
 
     `kwargs(own, other, target)` fills the address with `own` side's objects ("mixed": the parent
     from `other`); `data[method]` gives a body that would succeed for a role that may, so that a

@@ -1,4 +1,5 @@
-"""Every route the project resolves, with the HTTP methods its view answers.
+"""Every route the project answers, with the HTTP methods its view answers: the URLconf's, and
+the paths a middleware answers itself (named by their path).
 
 Methods come from the view itself: a DRF view's handlers (a viewset's actions), a class-based
 view's handlers, or the method list of `require_http_methods` (and `require_POST`, `require_safe`)
@@ -9,6 +10,8 @@ matrix must then list GET and POST, the method that may write.
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from sportevents.health import PROBES
 
 ANY = frozenset({"GET", "POST"})  # what the matrix must cover for an unrestricted function view
 IGNORED = {"HEAD", "OPTIONS", "TRACE"}  # answered by the framework, never a write
@@ -44,12 +47,19 @@ def _view_methods(callback) -> tuple[frozenset[str], bool]:
     return ANY, False
 
 
-def all_routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""):
+def all_routes():
+    """The URLconf's routes, then the paths a middleware answers before the URLconf is asked."""
+    yield from _resolved()
+    for path in PROBES:  # the load balancer's health probes: GET and HEAD only
+        yield Found(path, path, frozenset({"GET"}), restricted=True, format_twin=False)
+
+
+def _resolved(resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""):
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from all_routes(pattern, prefix + str(pattern.pattern), inner)
+            yield from _resolved(pattern, prefix + str(pattern.pattern), inner)
             continue
         assert isinstance(pattern, URLPattern)
         route = prefix + str(pattern.pattern)
