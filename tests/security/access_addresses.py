@@ -216,3 +216,12 @@ def other_partner(own, other, target):
 
 def other_sponsor(own, other, target):
     return {"sponsor": other.sponsor_org.slug, "tier": "supporter"}
+
+
+def person(own, other, target):
+    """A data request about the buyer of A's published registration."""
+    return {"email": own.published.registration.email}
+
+
+def person_confirmed(own, other, target):
+    return {**person(own, other, target), "confirm": own.published.registration.email}

@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from catalogue.loading import load_actions
 from catalogue.models import Action, ActionField
+from registrations.models import Registration
 from tests.security.access_addresses import (
     BEARER,
     EVENTS,
@@ -43,6 +44,8 @@ from tests.security.access_addresses import (
     other_sponsor,
     own_membership,
     password_link,
+    person,
+    person_confirmed,
     reference,
     registration_body,
     registration_reference,
@@ -100,6 +103,8 @@ def pages(policy: Policy, post: Policy | None = None) -> dict[str, Policy]:
 MATRIX: list[Route] = [
     # Public pages and accounts
     Route("home", ANY_METHOD_PUBLIC),
+    Route("privacy", ANY_METHOD_PUBLIC),
+    Route("data_processing", ANY_METHOD_PUBLIC),
     Route("accounts:signup", ANY_METHOD_PUBLIC),
     Route("accounts:login", PUBLIC_FORM),
     Route("accounts:logout", {"POST": PUBLIC}),
@@ -129,6 +134,28 @@ MATRIX: list[Route] = [
         {"GET": link, "POST": invitation_accept},
         secret("invitation_token"),
         BEARER,
+    ),
+    # Data requests: the organisation's administrators, about the events it leads
+    Route(
+        "registrations:data_requests",
+        pages(only(ORG_ADMINS)),
+        organisation,
+        ("org",),
+        data={"POST": person},
+    ),
+    Route(
+        "registrations:data_request_export",
+        {"POST": only(ORG_ADMINS)},
+        organisation,
+        ("org",),
+        data={"POST": person},
+    ),
+    Route(
+        "registrations:data_request_erase",
+        {"POST": only(ORG_ADMINS)},
+        organisation,
+        ("org",),
+        data={"POST": person_confirmed},
     ),
     # Events: the public list and page; planning for the event's organisations
     Route("events:event_list", ANY_METHOD_PUBLIC),
@@ -249,6 +276,21 @@ MATRIX: list[Route] = [
         own_membership,
         ("org",),
         data={"PATCH": fixed({"role": "organiser"})},
+    ),
+    Route("api:organisation-data-request-list", {"GET": only(ORG_ADMINS)}, organisation, ("org",)),
+    Route(
+        "api:organisation-data-request-export",
+        {"POST": only(ORG_ADMINS)},
+        organisation,
+        ("org",),
+        data={"POST": person},
+    ),
+    Route(
+        "api:organisation-data-request-erase",
+        {"POST": only(ORG_ADMINS)},
+        organisation,
+        ("org",),
+        data={"POST": person_confirmed},
     ),
     # API: events and their planning
     Route(
@@ -575,3 +617,30 @@ def test_own_pages_show_nothing_of_the_other_organisation(client, world, route):
         if leaks := _leaks(body, world.forbidden_markers("other_organiser"), path):
             problems.append(f"GET {path} shows {leaks}")
     assert not problems, "\n\n".join(problems)
+
+
+def test_a_data_request_finds_nothing_of_another_organisations_events(client, world):
+    """The one lookup by a person's email rather than by address: A's administrator asks about
+    the participant, who registered for B's event only. Search, export and erasure, on the page
+    and in the API, find nothing of B's, and B's registration keeps its data."""
+    email = world.users["participant"].email
+    asked, confirmed = {"email": email}, {"email": email, "confirm": email}
+    listed = {route.name: route for route in MATRIX}
+    problems = []
+    for name, data in [
+        ("registrations:data_requests", asked),
+        ("registrations:data_request_export", asked),
+        ("registrations:data_request_erase", confirmed),
+        ("api:organisation-data-request-export", asked),
+        ("api:organisation-data-request-erase", confirmed),
+    ]:
+        path = reverse(name, kwargs={"slug": world.a.organisation.slug})
+        response = _request(client, world, "admin", listed[name], "POST", path, data)
+        body = body_of(response)
+        if not 200 <= response.status_code < 400:
+            problems.append(f"POST {path}: {response.status_code}\n{body[:400]!r}")
+        if leaks := _leaks(body, world.forbidden_markers("admin"), path):
+            problems.append(f"POST {path} shows {leaks}")
+    assert not problems, "\n\n".join(problems)
+    kept = Registration.objects.get(email=email)
+    assert kept.name == f"Pat {world.b.marker}" and kept.erased_at is None
