@@ -184,6 +184,9 @@ MATRIX: list[Route] = [
     Route("events:venue_edit", pages(only(LEADS)), venue_pk, ("public", "private")),
     # Registering, and the participant's registration at its secret link
     Route("registrations:register", pages(sees_event), on_event(), EVENTS),
+    # The visitor's place in the waiting room, read from their own signed cookie only: the same
+    # answer for any address, a draft's or one that exists nowhere, so it reveals nothing.
+    Route("registrations:waiting_room_status", READ, on_event(), EVENTS),
     Route("registrations:manage", pages(link), manage_link, BEARER),
     Route("registrations:cancel", pages(link), manage_link, BEARER),
     Route("registrations:change", pages(link), manage_link, BEARER),
