@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
+from accounts.forms import PasswordResetForm
 from sportevents.throttles import client_address, posted_email, rate_limited
 
 app_name = "accounts"
@@ -24,6 +25,7 @@ urlpatterns = [
         "password/reset/",
         rate_limited("password_reset", keys=(client_address, posted_email()))(
             auth_views.PasswordResetView.as_view(
+                form_class=PasswordResetForm,
                 template_name="accounts/password_reset.html",
                 email_template_name="emails/password_reset.txt",
                 subject_template_name="emails/password_reset_subject.txt",

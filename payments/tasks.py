@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from outbox.tasks import EMAIL_TASK, send_once
 from registrations.links import manage_token_for
 from registrations.models import Registration
-from registrations.tasks import RETRY
+from registrations.tasks import email_key
 
 SUBJECTS = {
     "hold_expired": _("Your held seats were released: %(title)s"),
@@ -68,8 +69,32 @@ def expire_checkout(payment_id: int) -> None:
         checkout.expire_session(payment)
 
 
-@shared_task(**RETRY)
-def send_payment_email(registration_id: int, kind: str, refund_id: int | None = None) -> None:
+@shared_task(**EMAIL_TASK)
+def send_payment_email(
+    self,
+    registration_id: int,
+    kind: str,
+    refund_id: int | None = None,
+    payment_id: int | None = None,
+) -> None:
+    """One email of `kind` about a registration's payment, once: per refund for the refund
+    emails, per payment for a failed one (each try to pay may fail), once for an expired hold
+    or offer (a registration holds seats once)."""
+    if kind not in SUBJECTS:
+        return
+    what = [kind]
+    if refund_id is not None:
+        what.append(f"refund-{refund_id}")
+    if payment_id is not None:
+        what.append(f"payment-{payment_id}")
+    send_once(
+        self,
+        email_key(registration_id, ":".join(what)),
+        lambda: _payment_message(registration_id, kind, refund_id),
+    )
+
+
+def _payment_message(registration_id: int, kind: str, refund_id: int | None):
     from payments.models import Refund
 
     registration = (
@@ -77,8 +102,8 @@ def send_payment_email(registration_id: int, kind: str, refund_id: int | None = 
         .filter(pk=registration_id, erased_at__isnull=True)
         .first()
     )
-    if registration is None or kind not in SUBJECTS:
-        return
+    if registration is None:
+        return None
     with translation.override(registration.language):
         context = {
             "kind": kind,
@@ -90,4 +115,4 @@ def send_payment_email(registration_id: int, kind: str, refund_id: int | None = 
         }
         subject = str(SUBJECTS[kind]) % {"title": registration.event.title}
         body = render_to_string("emails/payment.txt", context)
-    EmailMessage(subject, body, to=[registration.email]).send()
+    return EmailMessage(subject, body, to=[registration.email])

@@ -179,7 +179,9 @@ def failed(session: dict, registration, payment: Payment) -> str:
         registration.hold_expires_at = holds.hold_until(registration, offered=False)
         registration.save(update_fields=["hold_expires_at"])
         transaction.on_commit(
-            lambda: tasks.send_payment_email.delay(registration.pk, "payment_failed")
+            lambda: tasks.send_payment_email.delay(
+                registration.pk, "payment_failed", payment_id=payment.pk
+            )
         )
     return "failed"
 

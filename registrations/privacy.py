@@ -6,7 +6,8 @@ dates, check-ins (time, gate, result) and the age band. The year of birth is rep
 latest year of the person's age band at the event (see `band_year`): the event's age groups
 still count them right, the exact year is gone. Names, email addresses, guardian details,
 accessibility needs and notes are removed, the survey consent is withdrawn, the tickets are
-revoked and the manage link stops working.
+revoked and the manage link stops working. The outbox forgets the emails sent about the
+registration, so no Message-ID in a mailbox or a mail log leads back to what is kept.
 
 The same anonymisation serves an organisation answering a person's request
 (registrations.data_requests) and the end of an event's retention period
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
+from outbox import services as outbox
 from registrations import services, tasks
 from registrations.ages import age_group
 from registrations.links import hash_token
@@ -192,7 +194,10 @@ def change_details(
         if withdrawn:
             survey_consent_withdrawn.send(sender=Participant, participant_ids=withdrawn)
         if registration.email != old_email:
-            transaction.on_commit(lambda: tasks.send_registration_email.delay(registration.pk))
+            occasion = f"new-address:{now:%Y%m%dT%H%M%S%f}"
+            transaction.on_commit(
+                lambda: tasks.send_registration_email.delay(registration.pk, occasion)
+            )
     return registration
 
 
@@ -377,6 +382,7 @@ def anonymise_registration(
     people = list(registration.participants.all())
     for participant in people:
         anonymise_participant(participant, registration.event, now=now, on_request=on_request)
+    outbox.forget_prefix(tasks.email_key(registration.pk, ""))
     return people
 
 

@@ -373,7 +373,9 @@ def register(
             code="already_registered",
         ) from error
     if notify:
-        transaction.on_commit(lambda: tasks.send_registration_email.delay(registration.pk))
+        transaction.on_commit(
+            lambda: tasks.send_registration_email.delay(registration.pk, "registered")
+        )
     registration._prefetched_objects_cache.pop("participants", None)
     outcome = Outcome(registration, token, participants=people)
     if registration.status == RegistrationStatus.WAITLISTED:
@@ -539,7 +541,7 @@ def confirm_paid(registration: Registration) -> Paid:
     else:
         return Paid.CANCELLED
     pk = registration.pk
-    transaction.on_commit(lambda: tasks.send_registration_email.delay(pk))
+    transaction.on_commit(lambda: tasks.send_registration_email.delay(pk, "paid"))
     return Paid.CONFIRMED
 
 

@@ -1,8 +1,8 @@
-"""Emails to participants, sent by Celery after the transaction commits, retried on failure.
-A confirmed registration's email carries the QR codes, the PDF tickets and the calendar."""
+"""Emails to participants, sent by Celery after the transaction commits, retried on failure,
+each once (through the outbox, under a key that starts with `email_key(pk, "")`). A confirmed
+registration's email carries the QR codes, the PDF tickets and the calendar."""
 
 from email.mime.image import MIMEImage
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
@@ -12,19 +12,25 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.ical import calendar_for
+from outbox.tasks import EMAIL_TASK, send_once
 from registrations import pdf, retention, tickets
 from registrations.links import manage_token_for
 from registrations.models import Registration, RegistrationStatus
 from sportevents.mail import render_subject
 
-RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 8}
+
+def email_key(registration_id: int, what: str) -> str:
+    """The outbox key of an email about a registration. They all start "registration:<pk>:",
+    which erasure uses to forget them."""
+    return f"registration:{registration_id}:{what}"
 
 
 def _registration(pk: int) -> Registration | None:
+    """The registration as it is now; None once it is gone or erased (nothing more is sent)."""
     return (
         Registration.objects.select_related("event", "ticket_type")
         .prefetch_related("participants", "event__sessions__venue")
-        .filter(pk=pk)
+        .filter(pk=pk, erased_at__isnull=True)
         .first()
     )
 
@@ -56,7 +62,7 @@ def _attach_tickets(message, registration: Registration, subject: str, body: str
     message.mixed_subtype = "related"  # the images belong to the HTML part
 
 
-def _send(registration: Registration, template: str) -> None:
+def _message(registration: Registration, template: str) -> EmailMultiAlternatives:
     with translation.override(registration.language):
         context = {
             "registration": registration,
@@ -70,21 +76,34 @@ def _send(registration: Registration, template: str) -> None:
         message = EmailMultiAlternatives(subject, body, to=[registration.email])
         if registration.status == RegistrationStatus.CONFIRMED:
             _attach_tickets(message, registration, subject, body)
-    message.send()
+    return message
 
 
-@shared_task(**RETRY)
-def send_registration_email(registration_id: int) -> None:
-    registration = _registration(registration_id)
-    if registration is not None:
-        _send(registration, "registration")
+@shared_task(**EMAIL_TASK)
+def send_registration_email(self, registration_id: int, occasion: str) -> None:
+    """The registration as it stands (waiting, to pay, or confirmed with its tickets). The
+    occasion tells the emails about one registration apart: "registered", "paid",
+    "new-address:<when>"; each goes out once."""
+
+    def build():
+        registration = _registration(registration_id)
+        return _message(registration, "registration") if registration is not None else None
+
+    send_once(self, email_key(registration_id, occasion), build)
 
 
-@shared_task(**RETRY)
-def send_promotion_email(registration_id: int) -> None:
-    registration = _registration(registration_id)
-    if registration is not None and registration.holds_seats:
-        _send(registration, "promotion")
+@shared_task(**EMAIL_TASK)
+def send_promotion_email(self, registration_id: int) -> None:
+    """A seat from the waiting list. Once per registration: nothing puts a registration back
+    on the waiting list."""
+
+    def build():
+        registration = _registration(registration_id)
+        if registration is None or not registration.holds_seats:
+            return None
+        return _message(registration, "promotion")
+
+    send_once(self, email_key(registration_id, "promoted"), build)
 
 
 @shared_task

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "payments",
     "calendars",
     "surveys",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -200,12 +201,20 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Seconds each step of an SMTP exchange may take: a hung server fails the attempt (and it
+    # is retried) instead of holding the email's claim past OUTBOX_CLAIM_TIMEOUT.
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 elif env_str("EMAIL_FILE_PATH"):
     # Each message written to a file in this folder: staging, and deploy/test-cluster.sh.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The outbox (outbox/services.py): an email claimed for sending this many seconds ago, and not
+# sent, was left by a worker that died, and is sent again. Longer than any one send can take.
+OUTBOX_CLAIM_TIMEOUT = env_int("OUTBOX_CLAIM_TIMEOUT", 600, minimum=1)
+# Days the record of sent emails is kept (keys and times only, no addresses).
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 30, minimum=1)
 
 # Celery: workers on Redis in production; in process (eager) when no REDIS_URL is set.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -218,10 +227,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Redis down: give up publishing quickly and run the task in process (sportevents.celery).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# An unacknowledged task goes back on the queue after this long: longer than any task runs.
+_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
-    # An unacknowledged task goes back on the queue after this long: longer than any task runs.
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    # Workers look for such tasks every few seconds (kombu's default: every 100 s), so a task
+    # whose worker was killed comes back soon after its visibility timeout.
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT // 3)),
+    "unacked_restore_throttle": 1,
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The queue the web servers fill and the workers empty. Sites that share one Redis database
@@ -239,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
     "erase-expired-personal-data": {
         "task": "registrations.tasks.erase_expired_personal_data",
         "schedule": crontab(hour=3, minute=45),
+    },
+    "forget-old-emails": {
+        "task": "outbox.tasks.forget_old_emails",
+        "schedule": crontab(hour=3, minute=50),
     },
     "release-expired-holds": {
         "task": "payments.tasks.release_expired_holds",

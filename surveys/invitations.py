@@ -1,9 +1,11 @@
 """Invitations and reminders by email, run by the beat tasks in surveys/tasks.py.
 
 Each step is idempotent: an invitation is created once per respondent and wave (unique
-constraint, `services.invite`), and an email goes out only after a conditional UPDATE claimed
-it (`sent_at` from empty, `reminders_sent` from k to k+1), so a task run twice, or two workers
-at once, send nothing twice. A failed send gives the claim back for the next run.
+constraint, `services.invite`), and each email goes through the outbox under its own key
+(`services.email_key`), which sends it once however many runs or workers try; only then is it
+recorded on the invitation (`sent_at` from empty, `reminders_sent` from k to k+1, conditional
+UPDATEs). A run that fails or is killed between the two leaves the invitation unmarked: the
+next run tries again, and the outbox sends only what did not go out.
 
 Who is invited:
 - T0: consenting participants not invited at registration, in the 14 days before the event.
@@ -23,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from events.models import Event, EventStatus
+from outbox.services import Delivery, InProgress, deliver
 from registrations.models import CheckInResult
 from surveys import schedule, services
 from surveys.models import Invitation, Wave, WaveKind
@@ -96,7 +99,7 @@ def _deliverable(now: datetime):
     ).select_related("wave__event", "respondent__link__participant__registration", "respondent")
 
 
-def _send(invitation: Invitation, *, reminder: bool) -> None:
+def _message(invitation: Invitation, *, reminder: bool) -> EmailMessage:
     participant = invitation.respondent.link.participant
     registration = participant.registration
     token = services.token_of(invitation)
@@ -113,24 +116,32 @@ def _send(invitation: Invitation, *, reminder: bool) -> None:
         }
         subject = render_to_string("emails/survey_invitation_subject.txt", context).strip()
         body = render_to_string("emails/survey_invitation.txt", context)
-    EmailMessage(subject, body, to=[participant.email or registration.email]).send()
+    return EmailMessage(subject, body, to=[participant.email or registration.email])
+
+
+def _deliver(invitation: Invitation, what: str, *, reminder: bool) -> Delivery | None:
+    """The email, once; None when it did not go out now (the next run tries again)."""
+    try:
+        return deliver(
+            services.email_key(invitation, what), lambda: _message(invitation, reminder=reminder)
+        )
+    except InProgress:
+        return None  # another run is sending it right now
+    except (SMTPException, OSError):
+        log.exception("Survey %s %s not sent; retried on the next run", what, invitation.pk)
+        return None
 
 
 def send_invitations(now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     for invitation in _deliverable(now).filter(sent_at__isnull=True):
-        if not Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
-            sent_at=now
-        ):
-            continue  # another run claimed it
-        try:
-            _send(invitation, reminder=False)
-        except (SMTPException, OSError):
-            log.exception("Survey invitation %s not sent; retried on the next run", invitation.pk)
-            Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
+        delivery = _deliver(invitation, "invitation", reminder=False)
+        if delivery is None:
             continue
-        sent += 1
+        Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(sent_at=now)
+        if delivery == Delivery.SENT:
+            sent += 1
     return sent
 
 
@@ -145,18 +156,12 @@ def send_reminders(now: datetime | None = None) -> int:
     ]
     sent = 0
     for invitation, count in due:
-        claimed = Invitation.objects.filter(pk=invitation.pk, reminders_sent=count).update(
+        delivery = _deliver(invitation, f"reminder-{count + 1}", reminder=True)
+        if delivery is None:
+            continue
+        Invitation.objects.filter(pk=invitation.pk, reminders_sent=count).update(
             reminders_sent=count + 1, last_reminder_at=now
         )
-        if not claimed:
-            continue
-        try:
-            _send(invitation, reminder=True)
-        except (SMTPException, OSError):
-            log.exception("Survey reminder %s not sent; retried on the next run", invitation.pk)
-            Invitation.objects.filter(pk=invitation.pk).update(
-                reminders_sent=count, last_reminder_at=invitation.last_reminder_at
-            )
-            continue
-        sent += 1
+        if delivery == Delivery.SENT:
+            sent += 1
     return sent

@@ -3,7 +3,9 @@ answering, withdrawing, and closing waves (which deletes the event's identity li
 
 Answers only ever hang off a `Respondent`; the one tie to a person is `RespondentLink`, deleted
 for the whole event once its last wave is closed. Timestamps that could match a respondent to a
-registration (created, sent, answered) are cut to the day when the links go.
+registration (created, sent, answered) are cut to the day when the links go, and the outbox
+forgets the survey emails (their keys name the invitation, and their Message-IDs sit in the
+person's mailbox).
 """
 
 from datetime import datetime
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import EventStatus
+from outbox import services as outbox
 from registrations.models import Participant, RegistrationStatus
 from sportevents.errors import Conflict, DomainError
 from surveys import instruments, schedule
@@ -86,6 +89,17 @@ def invite(
             },
         )
     return invitation
+
+
+def email_key(invitation: Invitation, what: str) -> str:
+    """The outbox key of an email about an invitation: "invitation", "reminder-1", ... They
+    start with the event and the invitation (`email_prefix`), by which they are forgotten with
+    the tie to the person."""
+    return email_prefix(invitation.wave.event_id, invitation.pk) + what
+
+
+def email_prefix(event_id: int, invitation_id: int | None = None) -> str:
+    return f"survey:{event_id}:" + (f"{invitation_id}:" if invitation_id is not None else "")
 
 
 def token_of(invitation: Invitation) -> str:
@@ -210,6 +224,8 @@ def withdraw(respondent: Respondent, *, now: datetime | None = None) -> Responde
                 pk=link.participant_id, survey_consent_withdrawn_at__isnull=True
             ).update(survey_consent_at=None, survey_consent_withdrawn_at=now)
             link.delete()
+            for pk in respondent.invitations.values_list("pk", flat=True):
+                outbox.forget_prefix(email_prefix(respondent.event_id, pk))
     return respondent
 
 
@@ -227,8 +243,11 @@ def withdraw_participants(participant_ids, *, now: datetime | None = None) -> in
 def forget_links(event_ids, *, now: datetime | None = None) -> int:
     """Delete the identity links of these events and cut the timestamps that could tie a
     respondent to a registration down to the day. Returns the links deleted."""
-    respondents = Respondent.objects.filter(event_id__in=list(event_ids))
+    event_ids = list(event_ids)
+    respondents = Respondent.objects.filter(event_id__in=event_ids)
     deleted, _by_model = RespondentLink.objects.filter(respondent__in=respondents).delete()
+    for event_id in event_ids:
+        outbox.forget_prefix(email_prefix(event_id))
     respondents.update(created_at=TruncDay("created_at"))
     invitations = Invitation.objects.filter(respondent__in=respondents)
     for field in ("sent_at", "last_reminder_at", "answered_at"):

@@ -4,6 +4,8 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
+from accounts.tasks import send_password_reset_email
+from outbox.models import Email
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,6 +183,19 @@ def test_password_reset_sends_a_working_link(client):
     assert done.status_code == 302
     logged_in = client.post("/accounts/login/", {"username": "ana@example.org", "password": new})
     assert logged_in.status_code == 302
+
+
+def test_the_password_reset_task_run_again_sends_nothing_more(client):
+    UserFactory(email="ana@example.org")
+    client.post("/accounts/password/reset/", {"email": "ana@example.org"})
+    [key] = Email.objects.values_list("key", flat=True)
+    _kind, user_id, request_id = key.split(":")
+    send_password_reset_email.delay(
+        int(user_id), request_id, domain="testserver", protocol="http", language="en"
+    )
+    assert len(mail.outbox) == 1
+    client.post("/accounts/password/reset/", {"email": "ana@example.org"})  # asked again
+    assert len(mail.outbox) == 2
 
 
 def test_password_reset_for_unknown_address_looks_the_same_and_sends_nothing(client):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from calendars import services
 from calendars.models import MemberFeed, ParticipantFeed
+from calendars.tasks import send_participant_feed_email
 from events import services as planning
 from events.models import EventStatus
 from registrations import services as registrations
@@ -63,6 +64,21 @@ def test_the_feed_address_is_emailed_to_the_registrations_address(
     assert feed.status_code == 200
     assert feed["Cache-Control"] == "private, max-age=900"
     assert feed["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_the_feed_email_task_run_again_sends_nothing_more_and_a_renewal_sends_anew(
+    scene, register, django_capture_on_commit_callbacks
+):
+    outcome = register("ana@example.org")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        feed = services.send_participant_feed(outcome.registration)
+    send_participant_feed_email.delay(feed.pk, "en")
+    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_participant_feed(outcome.registration)
+    assert len(mail.outbox) == 2
+    assert mail.outbox[0].body != mail.outbox[1].body  # a new address
 
 
 def test_personal_feed_holds_my_events_under_any_capitalisation_and_nobody_elses(

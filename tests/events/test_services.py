@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from events import services
 from events.models import Invitation, Membership, Organisation, Role
+from events.tasks import send_invitation_email
+from outbox.models import Email
 from sportevents.errors import Conflict, DomainError, Forbidden
 from tests.factories import MembershipFactory, UserFactory
 
@@ -88,6 +90,24 @@ def test_invitation_is_emailed_and_accepted_by_the_invited_address(
     assert (membership.organisation, membership.role) == (organisation, Role.ORGANISER)
     with pytest.raises(DomainError):
         services.accept_invitation(token, user=invitee)
+
+
+def test_the_invitation_task_run_again_sends_nothing_more_and_a_renewed_ones_sends_nothing(
+    admin_membership, django_capture_on_commit_callbacks
+):
+    args = {"by": admin_membership.user, "email": "a@example.org", "role": "viewer"}
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, old_token = services.invite_member(admin_membership.organisation, **args)
+    send_invitation_email.delay(invitation.pk, old_token)  # run again: already sent
+    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        _invitation, new_token = services.invite_member(admin_membership.organisation, **args)
+    assert len(mail.outbox) == 2 and f"/invitations/{new_token}/" in mail.outbox[1].body
+    # A late task for the first token: its link no longer works, so it is not sent (the
+    # records are deleted here so that only that check can stop it).
+    Email.objects.all().delete()
+    send_invitation_email.delay(invitation.pk, old_token)
+    assert len(mail.outbox) == 2
 
 
 def test_invitation_for_another_address_is_refused(admin_membership):

@@ -68,6 +68,11 @@ def test_the_task_releases_an_expired_hold_and_offers_the_seat_to_the_next_in_li
     assert any("released" in subject for subject in subjects)
     offer = next(m for m in mail.outbox if m.to == [second.email])
     assert "pay" in offer.body.lower()
+    # A payment email task that runs again (its worker died before acknowledging it) finds
+    # its email sent already.
+    sent = len(mail.outbox)
+    tasks.send_payment_email.delay(first.pk, "hold_expired")
+    assert len(mail.outbox) == sent
 
 
 def test_an_expired_checkout_releases_the_seat_and_offers_it_to_the_next(

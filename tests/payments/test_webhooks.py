@@ -8,6 +8,7 @@ import pytest
 import stripe
 from django.core import mail
 
+from outbox.models import Email
 from payments import holds
 from payments.models import Payment, PaymentStatus, Refund, StripeEvent
 from registrations.models import Registration, RegistrationStatus
@@ -189,6 +190,10 @@ def test_a_failed_bank_debit_holds_the_seat_for_another_try(
     assert registration.status == PENDING
     assert registration.hold_expires_at is not None
     assert "did not go through" in mail.outbox[0].subject
+    # One per failed payment: a second try that fails is told again.
+    assert Email.objects.filter(
+        key=f"registration:{registration.pk}:payment_failed:payment-{payment.pk}"
+    ).exists()
     # A failure after the success (out of order) changes nothing.
     session["payment_status"] = "paid"
     deliver(fake_stripe.event("checkout.session.async_payment_succeeded", session))

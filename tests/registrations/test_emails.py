@@ -12,7 +12,8 @@ from django.core import mail
 from icalendar import Calendar
 from PIL import Image
 
-from registrations import services, tickets
+from outbox.models import Email, EmailStatus
+from registrations import services, tasks, tickets
 from sportevents.errors import Conflict
 from tests.mail import files_of
 
@@ -84,6 +85,28 @@ def test_waiting_list_email_then_promotion_email(
     assert [a for a in promotion.attachments if isinstance(a, MIMEImage)]
     second.registration.refresh_from_db()
     assert second.registration.status == "confirmed"
+
+
+def test_an_email_task_that_runs_again_sends_nothing_more(
+    event, lead, sign_up, django_capture_on_commit_callbacks
+):
+    """A task runs again when its worker died before acknowledging it (or Redis gave it to a
+    second worker): the outbox has it as sent."""
+    tiny = services.create_ticket_type(event, by=lead, name="Clinic", capacity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = sign_up(tiny, email="first@example.org")
+        second = sign_up(tiny, email="second@example.org", join_waiting_list=True)
+        services.cancel_registration(first.registration)
+    assert [m.to for m in mail.outbox] == [
+        ["first@example.org"],
+        ["second@example.org"],
+        ["second@example.org"],
+    ]
+    tasks.send_registration_email.delay(first.registration.pk, "registered")
+    tasks.send_registration_email.delay(second.registration.pk, "registered")
+    tasks.send_promotion_email.delay(second.registration.pk)
+    assert len(mail.outbox) == 3
+    assert Email.objects.filter(status=EmailStatus.SENT).count() == 3
 
 
 def test_demo_loading_sends_no_email(catalogue, django_capture_on_commit_callbacks):

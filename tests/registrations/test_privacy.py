@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from registrations import checkins, privacy, services, tickets
+from outbox.models import Email
+from registrations import checkins, privacy, services, tasks, tickets
 from registrations.ages import age_group
 from registrations.models import Participant, Registration, RegistrationStatus
 
@@ -173,6 +174,26 @@ def test_erasing_an_upcoming_registration_cancels_it_promotes_and_anonymises(
     assert tiny.taken == 1
     assert [m.to for m in mail.outbox] == [["second@example.org"]]  # the promotion, no one else
     assert services.find_registration(first.manage_token) is None
+
+
+def test_erasure_forgets_the_emails_sent_about_the_registration(
+    free_ticket, sign_up, django_capture_on_commit_callbacks
+):
+    """The outbox keeps no address, but its keys and Message-IDs would still tie a message in
+    someone's mailbox to the erased registration's rows."""
+    with django_capture_on_commit_callbacks(execute=True):
+        gone = sign_up(free_ticket, email="gone@example.org").registration
+        kept = sign_up(free_ticket, email="kept@example.org").registration
+    assert Email.objects.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.erase_registration(gone)
+    assert list(Email.objects.values_list("key", flat=True)) == [
+        f"registration:{kept.pk}:registered"
+    ]
+    # A task about it that comes late sends nothing: there is no one to write to any more.
+    tasks.send_registration_email.delay(gone.pk, "paid")
+    assert len(mail.outbox) == 2
+    assert Email.objects.count() == 1
 
 
 def test_erasing_removes_guardian_data_and_withdraws_the_survey_consent(family):

@@ -10,6 +10,7 @@ import time_machine
 from django.conf import settings
 
 from events import services as planning
+from outbox.models import Email
 from registrations import checkins, retention, services, tasks, tickets
 from registrations.ages import age_group
 from registrations.models import Participant, Registration, TicketType
@@ -200,6 +201,15 @@ def test_the_consent_records_stay_with_their_time_and_version(kept_three_months,
     deniz_confirmed = deniz.guardian_confirmed_at
     deniz.refresh_from_db()
     assert deniz.guardian_confirmed_at == deniz_confirmed is not None
+
+
+def test_the_emails_sent_about_them_are_forgotten_too(kept_three_months, crowd):
+    for registration in crowd:
+        tasks.send_registration_email.delay(registration.pk, "registered")
+    assert Email.objects.count() == len(crowd)
+    with time_machine.travel(ERASURE_DAY):
+        retention.erase_expired_personal_data()
+    assert not Email.objects.exists()
 
 
 def test_erasing_again_changes_nothing(kept_three_months, crowd):

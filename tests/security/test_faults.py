@@ -221,7 +221,7 @@ def test_postgresql_terminating_the_connection_mid_registration_leaves_nothing(c
 def test_check_integrity_passes_on_a_consistent_database(capsys, free_ticket, sign_up, person):
     sign_up(free_ticket, participants=[person(), person(name="Bo")])
     call_command("check_integrity")
-    assert "All 6 checks passed." in capsys.readouterr().out
+    assert "All 7 checks passed." in capsys.readouterr().out
 
 
 def test_check_integrity_reports_each_breach_and_fails(

@@ -44,7 +44,7 @@ def test_api_root_schema_and_docs_are_served_without_internet(client):
 
 
 def test_every_model_of_ours_is_in_the_admin():
-    ours = {"accounts", "catalogue", "events", "venues", "registrations", "surveys"}
+    ours = {"accounts", "catalogue", "events", "venues", "registrations", "surveys", "outbox"}
     inlines = {inline.model for ma in admin.site._registry.values() for inline in ma.inlines}
     missing = [
         model.__name__

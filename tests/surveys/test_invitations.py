@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
+from outbox.models import Email, EmailStatus
 from surveys import invitations, services, tasks
 from surveys.models import Invitation, RespondentLink
 from tests.surveys.conftest import EVENT_END, EVENT_START, links_in, token_of, wave
@@ -138,3 +140,65 @@ def test_nothing_can_be_sent_once_the_links_are_gone(register, check_in, event):
         run_tasks()
     assert not mail.outbox
     assert invitations.send_invitations() == 0
+
+
+# Runs that die half-way (the outbox) ------------------------------------------------------
+
+
+def test_a_run_killed_after_sending_does_not_send_again(register, check_in, event):
+    check_in(register())
+    mail.outbox.clear()
+    with time_machine.travel(FOLLOW_UP, tick=False):
+        run_tasks()
+        # The email went out, then the run died before it marked the invitation.
+        Invitation.objects.filter(wave=wave(event, "t2")).update(sent_at=None)
+        run_tasks()
+    assert len(mail.outbox) == 1
+    assert Invitation.objects.get(wave=wave(event, "t2")).sent_at is not None
+
+
+def test_a_run_killed_while_sending_is_sent_by_a_later_run_once_its_claim_is_stale(
+    register, check_in, event, settings
+):
+    settings.OUTBOX_CLAIM_TIMEOUT = 600
+    check_in(register())
+    mail.outbox.clear()
+    with time_machine.travel(FOLLOW_UP, tick=False):
+        invitations.create_invitations()
+        invitation = Invitation.objects.get(wave=wave(event, "t2"))
+        # A run claimed the email, then died (or is still talking to the mail server).
+        Email.objects.create(
+            key=services.email_key(invitation, "invitation"),
+            status=EmailStatus.SENDING,
+            attempts=1,
+            claimed_at=timezone.now(),
+        )
+        run_tasks()
+    assert mail.outbox == []
+    assert Invitation.objects.get(pk=invitation.pk).sent_at is None  # left for a later run
+    with time_machine.travel(FOLLOW_UP + timedelta(hours=1), tick=False):
+        run_tasks()
+        run_tasks()
+    assert len(mail.outbox) == 1
+    assert Invitation.objects.get(pk=invitation.pk).sent_at is not None
+
+
+def test_withdrawing_and_closing_the_waves_forget_the_survey_emails(register, check_in, event):
+    """Their keys name the invitation, hence the pseudonym: they go with the tie to the
+    person."""
+    check_in(register())
+    check_in(register())
+    with time_machine.travel(FOLLOW_UP, tick=False):
+        run_tasks()
+    leaving, staying = Invitation.objects.filter(wave=wave(event, "t2")).order_by("pk")
+    others = set(Email.objects.exclude(key__startswith="survey:").values_list("key", flat=True))
+    assert Email.objects.filter(key__startswith="survey:").count() == 2
+
+    services.withdraw(leaving.respondent)
+    assert set(Email.objects.filter(key__startswith="survey:").values_list("key", flat=True)) == {
+        services.email_key(staying, "invitation")
+    }
+    with time_machine.travel(wave(event, "t2").closes_at + timedelta(hours=1), tick=False):
+        run_tasks()
+    assert not RespondentLink.objects.exists()
+    assert set(Email.objects.values_list("key", flat=True)) == others
