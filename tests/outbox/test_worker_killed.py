@@ -59,10 +59,10 @@ def queue():
     """A queue of this run's own: nothing else's tasks reach these workers."""
     name = f"outbox-proof-{uuid.uuid4().hex[:8]}"
     yield name
-    idle = f"{name}-idle"
-    redis.Redis.from_url(settings.REDIS_URL).delete(
-        name, idle, f"_kombu.binding.{name}", f"_kombu.binding.{idle}"
-    )
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(client.scan_iter(match=f"*{name}*"))  # the queues and kombu's bindings
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture
