@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 
 from events.models import (
+    AuditEntry,
     Event,
     EventPartner,
     EventSport,
@@ -93,3 +94,23 @@ class MilestoneAdmin(admin.ModelAdmin):
     list_filter = ["phase"]
     search_fields = ["title", "event__slug"]
     list_select_related = ["event", "owner__organisation"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the services and never changed, not even by staff."""
+
+    list_display = ["at", "event", "actor_kind", "actor", "object_type", "object_label", "action"]
+    list_filter = ["action", "object_type", "actor_kind"]
+    search_fields = ["event__slug", "object_label", "object_id"]
+    list_select_related = ["event", "actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

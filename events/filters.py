@@ -3,8 +3,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from events.models import (
+    ActorKind,
+    AuditAction,
+    AuditEntry,
+    AuditObject,
     Event,
     EventPartner,
     EventStatus,
@@ -97,3 +103,39 @@ class EventFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         # Filters across to-many relations would repeat an event once per matching row.
         return super().filter_queryset(queryset).distinct()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class AuditFilter(django_filters.FilterSet):
+    """The audit log's filters, shared by the organisers' page, its CSV and the API."""
+
+    object_type = django_filters.ChoiceFilter(
+        label=_("What"), choices=AuditObject.choices, empty_label=_("Everything")
+    )
+    action = django_filters.ChoiceFilter(
+        label=_("Action"), choices=AuditAction.choices, empty_label=_("All actions")
+    )
+    actor_kind = django_filters.ChoiceFilter(
+        label=_("Made by"), choices=ActorKind.choices, empty_label=_("Anyone")
+    )
+    actor = IdFilter(label=_("Person"), field_name="actor_id", help_text=_("The account's id."))
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="at", lookup_expr="date__gte", widget=DateInput
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Until"), field_name="at", lookup_expr="date__lte", widget=DateInput
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ["object_type", "action", "actor_kind", "actor", "date_from", "date_to"]
+
+    def __init__(self, *args, people=None, **kwargs):
+        """`people`: (id, name) of those in this log, offered as a list on the page."""
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.form.fields["actor"].widget = forms.Select(choices=[("", _("Everyone")), *people])

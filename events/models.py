@@ -555,3 +555,121 @@ class Sponsorship(models.Model):
 
     def __str__(self):
         return f"{self.sponsor} – {self.event}"
+
+
+# The audit log -----------------------------------------------------------------------------
+
+
+class ActorKind(models.TextChoices):
+    """Who made a change: an account, or one of the parts that act without one."""
+
+    USER = "user", _("Organiser")
+    PARTICIPANT = "participant", _("Participant (form or own link)")
+    SYSTEM = "system", _("System task")
+    STRIPE = "stripe", _("Stripe webhook")
+    DEVICE = "device", _("Door device")
+
+
+class AuditObject(models.TextChoices):
+    """What was changed: the kinds of rows whose changes are logged, by the model they are."""
+
+    EVENT = "event", _("Event")
+    PARTNER = "partner", _("Partner")
+    SPONSORSHIP = "sponsorship", _("Sponsorship")
+    SESSION = "session", _("Session")
+    MILESTONE = "milestone", _("Milestone")
+    VENUE = "venue", _("Venue")
+    TICKET_TYPE = "ticket-type", _("Ticket type")
+    REGISTRATION = "registration", _("Registration")
+    CHECK_IN = "check-in", _("Check-in")
+    PAYMENT = "payment", _("Payment")
+    REFUND = "refund", _("Refund")
+
+
+class AuditAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    CHANGED = "changed", _("Changed")
+    DELETED = "deleted", _("Deleted")
+    PUBLISHED = "published", _("Published")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", pgettext_lazy("audit action", "Cancelled")
+    PROMOTED = "promoted", _("Promoted from the waiting list")
+    CONFIRMED = "confirmed", pgettext_lazy("audit action", "Confirmed")
+    HOLD_EXPIRED = "hold-expired", _("Held seats released")
+    ERASED = "erased", _("Personal data erased")
+    CHECKED_IN = "checked-in", pgettext_lazy("audit action", "Checked in")
+    PAID = "paid", pgettext_lazy("audit action", "Paid")
+    PAYMENT_FAILED = "payment-failed", _("Payment failed")
+    EXPIRED = "expired", _("Checkout expired")
+    REFUNDED = "refunded", _("Refund")
+
+
+class AppendOnly(Exception):
+    """Audit entries are written once and never changed or deleted by the application."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnly("Audit entries cannot be deleted.")
+
+    def of_event(self, event):
+        return self.filter(event=event).select_related("actor").order_by("-at", "-pk")
+
+
+class AuditEntry(models.Model):
+    """One change to an event or to something of it: when, by whom, what, and how it changed.
+
+    `changes` is a list of {"field", "before", "after"}; a personal field appears by its name
+    only ({"field": "email"}), never with its values (see events/audit.py). Entries go when
+    their event goes; the account of the actor may go, the entry stays.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="audit_entries")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor_kind = models.CharField(_("actor"), max_length=16, choices=ActorKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    device = models.CharField(_("device"), max_length=64, blank=True)
+    object_type = models.CharField(_("object type"), max_length=16, choices=AuditObject.choices)
+    object_id = models.CharField(_("object id"), max_length=40)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["event", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.object_type} {self.object_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Audit entries cannot be deleted.")
+
+    @property
+    def actor_label(self) -> str:
+        """Who, as the organisers read it: the person's name, the device, or the part."""
+        if self.actor_kind == ActorKind.USER:
+            return str(self.actor) if self.actor else str(_("A deleted account"))
+        if self.actor_kind == ActorKind.DEVICE:
+            device = _("Door device %(device)s") % {"device": self.device}
+            return f"{device} ({self.actor})" if self.actor else device
+        return str(self.get_actor_kind_display())

@@ -14,6 +14,7 @@ from events.models import (
     ADMISSION_RATE_MAX,
     RETENTION_MAX,
     RETENTION_MIN,
+    AuditEntry,
     Event,
     EventFormat,
     EventPartner,
@@ -526,3 +527,54 @@ class VenueCreateInputSerializer(VenueInputSerializer):
         queryset=Organisation.objects.all(),
         help_text="Slug of the owning organisation.",
     )
+
+
+class AuditChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        help_text=_("The field, as the API names it; participants[1].email is the second one's.")
+    )
+    withheld = serializers.BooleanField(
+        help_text=_("A personal field: it changed, and its values are not kept.")
+    )
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+
+    def to_representation(self, change: dict) -> dict:
+        withheld = "before" not in change and "after" not in change
+        return {
+            "field": change.get("field", ""),
+            "withheld": withheld,
+            "before": change.get("before"),
+            "after": change.get("after"),
+        }
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    object_type_label = serializers.CharField(source="get_object_type_display", read_only=True)
+    actor_kind_label = serializers.CharField(source="get_actor_kind_display", read_only=True)
+    actor = serializers.IntegerField(
+        source="actor_id", read_only=True, allow_null=True, help_text=_("The account's id.")
+    )
+    actor_name = serializers.CharField(source="actor_label", read_only=True)
+    changes = AuditChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "actor_kind",
+            "actor_kind_label",
+            "actor",
+            "actor_name",
+            "device",
+            "object_type",
+            "object_type_label",
+            "object_id",
+            "object_label",
+            "action",
+            "action_label",
+            "changes",
+        ]
+        read_only_fields = fields

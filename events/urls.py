@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events.views import dashboard, organisations, planning, programme, public, venues
+from events.views import audit, dashboard, organisations, planning, programme, public, venues
 
 app_name = "events"
 
@@ -29,6 +29,8 @@ urlpatterns = [
     path("events/<slug:slug>/edit/", planning.event_edit, name="event_edit"),
     path("events/<slug:slug>/plan/", planning.event_plan, name="event_plan"),
     path("events/<slug:slug>/status/", planning.event_status, name="event_status"),
+    path("events/<slug:slug>/activity/", audit.audit_log, name="audit_log"),
+    path("events/<slug:slug>/activity.csv", audit.audit_csv, name="audit_csv"),
     path("events/<slug:slug>/partners/new/", planning.partner_add, name="partner_add"),
     path(
         "events/<slug:slug>/partners/<int:pk>/remove/",

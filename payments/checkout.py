@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from payments import config
+from events.audit import PARTICIPANT
+from payments import audit, config
 from payments.models import Payment, PaymentStatus
 from registrations import services
 from registrations.links import manage_token_for
@@ -71,13 +72,15 @@ def _prepare(registration: Registration, now: datetime) -> Payment:
         if reusable is not None:
             return reusable
         ticket_type = registration.ticket_type
-        return Payment.objects.create(
+        payment = Payment.objects.create(
             registration=registration,
             amount=ticket_type.price * registration.seats,
             currency=ticket_type.currency,
             expires_at=_session_expiry(registration, now),
             created_at=now,
         )
+        audit.checkout_created(payment, actor=PARTICIPANT)
+        return payment
 
 
 def _params(registration: Registration, payment: Payment) -> dict:

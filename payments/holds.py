@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from events.audit import SYSTEM, Actor
 from payments import tasks
 from payments.models import PaymentSettings
 from registrations import services
@@ -41,11 +42,13 @@ def expired_holds(now: datetime | None = None):
     ).order_by("hold_expires_at", "pk")
 
 
-def release(registration: Registration, *, now: datetime | None = None) -> bool:
+def release(
+    registration: Registration, *, now: datetime | None = None, actor: Actor = SYSTEM
+) -> bool:
     """Release one expired hold (if it still is one) and promote the waiting list. The
     cancellation's receiver expires the open Checkout Sessions after commit."""
     offered = registration.offered_at is not None
-    promoted = services.release_hold(registration, now=now)
+    promoted = services.release_hold(registration, now=now, actor=actor)
     if promoted is None:
         return False
     transaction.on_commit(

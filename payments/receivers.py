@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.dispatch import receiver
 
+from events.audit import Actor
 from payments import holds, refunds, tasks
 from payments.models import Payment, PaymentStatus
 from registrations.models import Registration, RegistrationStatus
@@ -17,10 +18,12 @@ def set_hold_expiry(sender, *, registration: Registration, offered: bool, **kwar
 
 
 @receiver(registration_cancelled, sender=Registration)
-def settle_cancellation(sender, *, registration: Registration, previous_status: str, **kwargs):
+def settle_cancellation(
+    sender, *, registration: Registration, previous_status: str, actor: Actor, **kwargs
+):
     """Refund what the ticket's policy gives back; close the checkouts that may still be open."""
     if previous_status == RegistrationStatus.CONFIRMED:
-        refunds.refund_cancellation(registration)
+        refunds.refund_cancellation(registration, actor=actor)
     open_sessions = list(
         Payment.objects.filter(
             registration=registration,

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.audit import STRIPE, Actor
 from events.permissions import require_lead_editor
-from payments import config, tasks
+from payments import audit, config, tasks
 from payments.models import Payment, PaymentStatus, Refund, RefundReason, RefundStatus
 from registrations.models import RefundPolicy, Registration
 from sportevents.errors import Conflict
@@ -49,13 +50,15 @@ def cancellation_refund(registration: Registration, payment: Payment, *, today=N
     return payment.amount - payment.refunded
 
 
-def refund_cancellation(registration: Registration) -> list[Refund]:
-    """Called inside the cancellation's transaction."""
+def refund_cancellation(registration: Registration, *, actor: Actor) -> list[Refund]:
+    """Called inside the cancellation's transaction, with whoever cancelled."""
     made = []
     for payment in registration.payments.filter(status=PaymentStatus.SUCCEEDED):
         amount = cancellation_refund(registration, payment)
         if amount > 0:
-            made.append(create_refund(payment, amount=amount, reason=RefundReason.CANCELLED))
+            made.append(
+                create_refund(payment, amount=amount, reason=RefundReason.CANCELLED, actor=actor)
+            )
     for refund in made:
         transaction.on_commit(
             lambda refund=refund: tasks.send_payment_email.delay(
@@ -66,7 +69,7 @@ def refund_cancellation(registration: Registration) -> list[Refund]:
 
 
 def create_refund(
-    payment: Payment, *, amount: Decimal, reason: str, by=None, note: str = ""
+    payment: Payment, *, amount: Decimal, reason: str, actor: Actor, by=None, note: str = ""
 ) -> Refund:
     """A pending refund of `amount`, sent to Stripe after commit. Call inside a transaction."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -84,6 +87,7 @@ def create_refund(
     refund = Refund.objects.create(
         payment=payment, amount=amount, reason=reason, requested_by=by, note=note
     )
+    audit.refund_requested(refund, actor=actor)
     transaction.on_commit(lambda: tasks.send_refund.delay(refund.pk))
     return refund
 
@@ -93,7 +97,12 @@ def refund_by_organiser(payment: Payment, *, by, amount: Decimal, note: str = ""
     """A full or partial refund decided by the lead organisation's organisers."""
     require_lead_editor(by, payment.registration.event)
     refund = create_refund(
-        payment, amount=amount, reason=RefundReason.ORGANISER, by=by, note=note.strip()
+        payment,
+        amount=amount,
+        reason=RefundReason.ORGANISER,
+        actor=Actor.of(by),
+        by=by,
+        note=note.strip(),
     )
     registration_id = payment.registration_id
     transaction.on_commit(
@@ -127,9 +136,11 @@ def send(refund: Refund) -> Refund:
         log.warning("Refund %s not sent yet: %s", refund.pk, error)
         return refund
     except stripe.StripeError as error:
-        refund.status = RefundStatus.FAILED
-        refund.failure = str(error.user_message or error)[:300]
-        refund.save(update_fields=["status", "failure"])
+        with transaction.atomic():
+            audit.refund_moves(refund, to=RefundStatus.FAILED)
+            refund.status = RefundStatus.FAILED
+            refund.failure = str(error.user_message or error)[:300]
+            refund.save(update_fields=["status", "failure"])
         log.error("Refund %s refused by Stripe: %s", refund.pk, error)
         return refund
     with transaction.atomic():
@@ -137,7 +148,9 @@ def send(refund: Refund) -> Refund:
         refund.stripe_refund_id = result.id
         refund.sent_at = timezone.now()
         if refund.status == RefundStatus.PENDING:  # a webhook may have told the outcome first
-            refund.status = STRIPE_REFUND_STATUS.get(result.status, RefundStatus.PENDING)
+            status = STRIPE_REFUND_STATUS.get(result.status, RefundStatus.PENDING)
+            audit.refund_moves(refund, to=status)
+            refund.status = status
         refund.save(update_fields=["stripe_refund_id", "sent_at", "status"])
     return refund
 
@@ -153,16 +166,19 @@ def record_stripe_refund(
             pk=int(ours), payment=payment, stripe_refund_id__isnull=True
         ).first()
     if refund is None:
-        return Refund.objects.create(
+        refund = Refund.objects.create(
             payment=payment,
             amount=amount,
             reason=RefundReason.STRIPE,
             status=status,
             stripe_refund_id=stripe_id,
         )
+        audit.refund_requested(refund, actor=STRIPE)
+        return refund
     refund.stripe_refund_id = stripe_id
     # Only forward: a late "pending" does not undo "succeeded".
     if refund.status == RefundStatus.PENDING:
+        audit.refund_moves(refund, to=status, actor=STRIPE)
         refund.status = status
     refund.save(update_fields=["stripe_refund_id", "status"])
     return refund

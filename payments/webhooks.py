@@ -15,7 +15,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from payments import config, holds, refunds, tasks
+from events.audit import STRIPE
+from events.models import AuditAction
+from payments import audit, config, holds, refunds, tasks
 from payments.models import (
     Payment,
     PaymentStatus,
@@ -134,6 +136,7 @@ def settle(session: dict, registration, payment: Payment) -> str:
     gone, cancelled meanwhile, paid twice), refund it in full and tell the participant."""
     if payment.status == PaymentStatus.SUCCEEDED:
         return "already paid"
+    audit.payment_moves(payment, registration, AuditAction.PAID, to=PaymentStatus.SUCCEEDED)
     payment.status = PaymentStatus.SUCCEEDED
     payment.paid_at = timezone.now()
     payment.payment_intent_id = str(session.get("payment_intent") or "")[:255]
@@ -149,7 +152,7 @@ def settle(session: dict, registration, payment: Payment) -> str:
         services.Paid.NO_SEAT: RefundReason.NO_SEAT,
         services.Paid.CANCELLED: RefundReason.CANCELLED_BEFORE_PAYMENT,
     }[result]
-    refund = refunds.create_refund(payment, amount=payment.amount, reason=reason)
+    refund = refunds.create_refund(payment, amount=payment.amount, reason=reason, actor=STRIPE)
     transaction.on_commit(
         lambda: tasks.send_payment_email.delay(registration.pk, "late_refund", refund.pk)
     )
@@ -162,6 +165,7 @@ def completed(session: dict, registration, payment: Payment) -> str:
     # A delayed method (a bank debit): the outcome comes in a later event, the seats wait.
     if payment.status != PaymentStatus.OPEN:
         return "no change"
+    audit.payment_moves(payment, registration, AuditAction.CHANGED, to=PaymentStatus.PROCESSING)
     payment.status = PaymentStatus.PROCESSING
     payment.payment_intent_id = str(session.get("payment_intent") or "")[:255]
     payment.save(update_fields=["status", "payment_intent_id"])
@@ -172,6 +176,7 @@ def completed(session: dict, registration, payment: Payment) -> str:
 def failed(session: dict, registration, payment: Payment) -> str:
     if payment.status not in (PaymentStatus.OPEN, PaymentStatus.PROCESSING):
         return "no change"
+    audit.payment_moves(payment, registration, AuditAction.PAYMENT_FAILED, to=PaymentStatus.FAILED)
     payment.status = PaymentStatus.FAILED
     payment.save(update_fields=["status"])
     if registration.status == RegistrationStatus.PENDING_PAYMENT:
@@ -189,10 +194,11 @@ def failed(session: dict, registration, payment: Payment) -> str:
 def expired(session: dict, registration, payment: Payment) -> str:
     if payment.status != PaymentStatus.OPEN:
         return "no change"
+    audit.payment_moves(payment, registration, AuditAction.EXPIRED, to=PaymentStatus.EXPIRED)
     payment.status = PaymentStatus.EXPIRED
     payment.save(update_fields=["status"])
     # Abandoned: when the hold is over too, the seats go to the next in line now.
-    if holds.release(registration):
+    if holds.release(registration, actor=STRIPE):
         return "expired, seats released"
     return "expired"
 
@@ -221,6 +227,7 @@ def charge_refunded(charge: dict) -> str:
             payment=payment, status=RefundStatus.PENDING, stripe_refund_id__isnull=False
         )
         if total >= payment.refunded:
+            audit.refunds_move(sent, to=RefundStatus.SUCCEEDED)
             sent.update(status=RefundStatus.SUCCEEDED)
     return "refunds updated"
 

@@ -13,7 +13,9 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.models import Event
+from events import audit
+from events.audit import Actor
+from events.models import AuditAction, Event
 from events.permissions import access_for
 from registrations import tickets
 from registrations.models import (
@@ -184,6 +186,7 @@ def _admit(event: Event, participant: Participant, scanner: dict) -> Scan:
             CheckIn.objects.filter(pk=first.pk).update(first_scan=row)
             CheckIn.objects.filter(first_scan=first).update(first_scan=row)
             first.refresh_from_db()
+        _record(row, participant, superseded=first)
         return Scan(CheckInResult.VALID, "", participant, superseded=first, row=row)
     row = _log(
         event,
@@ -193,6 +196,33 @@ def _admit(event: Event, participant: Participant, scanner: dict) -> Scan:
         scanner={**scanner, "first_scan": first},
     )
     return Scan(CheckInResult.ALREADY, CheckInReason.ALREADY, participant, first, row=row)
+
+
+def _record(row: CheckIn, participant: Participant, *, superseded: CheckIn | None) -> None:
+    """The audit log keeps the green scans, and the green scan a synced earlier one replaced;
+    the other scans are in the check-in log itself."""
+    reference = participant.registration.reference
+    fields = ("result", "gate", "scanned_at")
+    if superseded is not None:
+        audit.record(
+            row.event_id,
+            AuditAction.CHANGED,
+            superseded,
+            actor=Actor.at_door(row.scanned_by, row.device),
+            changes=audit.diff(
+                {**audit.values(superseded, fields), "result": CheckInResult.VALID},
+                audit.values(superseded, fields),
+            ),
+            label=reference,
+        )
+    audit.record(
+        row.event_id,
+        AuditAction.CHECKED_IN,
+        row,
+        actor=Actor.at_door(row.scanned_by, row.device),
+        changes=audit.created(audit.values(row, (*fields, "device"))),
+        label=reference,
+    )
 
 
 @dataclass(frozen=True)

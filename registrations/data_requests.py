@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from events.audit import Actor
 from events.models import Organisation, Role
 from events.services.organisations import require_role
 from registrations import privacy
@@ -156,11 +157,11 @@ def erase_person(organisation: Organisation, email: str, *, by) -> Erased:
         for item in sorted(held, key=lambda h: (h.registration.ticket_type_id, h.registration.pk)):
             if item.as_buyer:
                 erased.cancelled += int(will_cancel(item))
-                privacy.erase_registration(item.registration)
+                privacy.erase_registration(item.registration, actor=Actor.of(by))
                 erased.registrations += 1
             else:
                 for participant in item.participants:
-                    privacy.erase_participant(participant)
+                    privacy.erase_participant(participant, actor=Actor.of(by))
                     erased.participants += 1
         _record(organisation, by, email, DataRequestAction.ERASE, len(held))
     return erased

@@ -27,8 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
+from events.audit import PARTICIPANT, Actor
 from outbox import services as outbox
-from registrations import services, tasks
+from registrations import audit, services, tasks
 from registrations.ages import age_group
 from registrations.links import hash_token
 from registrations.models import (
@@ -179,6 +180,7 @@ def change_details(
         if errors:
             raise ValidationError(errors)
 
+        audit.details_changed(registration, changed)
         try:
             with transaction.atomic():
                 registration.save(update_fields=["name", "email", "language"])
@@ -321,9 +323,10 @@ def band_year(year_of_birth: int, event) -> int:
     return year
 
 
-def erase_registration(registration: Registration) -> Registration:
+def erase_registration(registration: Registration, *, actor: Actor = PARTICIPANT) -> Registration:
     """Cancel an upcoming registration (its seats go to the waiting list), then remove what
-    identifies its people. Idempotent: erasing again changes nothing."""
+    identifies its people. Idempotent: erasing again changes nothing. By the participant at
+    their link, or the `actor` who answers their request."""
     if registration.erased_at is not None:
         return registration
     now = timezone.now()
@@ -332,7 +335,7 @@ def erase_registration(registration: Registration) -> Registration:
             registration.event, now.date()
         ):
             try:
-                services.cancel_registration(registration)
+                services.cancel_registration(registration, actor=actor)
             except Conflict:  # cancelled meanwhile by another request: nothing left to free
                 pass
         registration = (
@@ -341,12 +344,13 @@ def erase_registration(registration: Registration) -> Registration:
         if registration.erased_at is not None:  # erased meanwhile by another request
             return registration
         people = anonymise_registration(registration, now=now, on_request=True)
+        audit.erased(registration, actor=actor)
         # Also those who withdrew before: whatever survey tie is left goes with the erasure.
         survey_consent_withdrawn.send(sender=Participant, participant_ids=[p.pk for p in people])
     return registration
 
 
-def erase_participant(participant: Participant) -> Participant:
+def erase_participant(participant: Participant, *, actor: Actor) -> Participant:
     """Remove what identifies one participant of someone else's registration (a person asked
     their event's organisation): their ticket is revoked, the booking stays with its buyer.
     Idempotent."""
@@ -358,6 +362,7 @@ def erase_participant(participant: Participant) -> Participant:
             .get(pk=participant.pk)
         )
         anonymise_participant(participant, participant.registration.event, now=now, on_request=True)
+        audit.participant_erased(participant, actor=actor)
         survey_consent_withdrawn.send(sender=Participant, participant_ids=[participant.pk])
     return participant
 

@@ -20,8 +20,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from events.audit import SYSTEM
 from events.models import Event
-from registrations import privacy
+from registrations import audit, privacy
 from registrations.models import Participant, Registration
 
 log = logging.getLogger(__name__)
@@ -36,11 +37,18 @@ def forget_accessibility_needs(today: date | None = None) -> int:
     """Delete the accessibility needs and notes of every event that ended before yesterday;
     returns how many participants had some."""
     cutoff = (today or timezone.localdate()) - NEEDS_KEPT_AFTER_EVENT
-    return (
-        Participant.objects.filter(registration__event__ends_on__lt=cutoff)
-        .exclude(Q(accessibility_needs=[]) & Q(accessibility_note=""))
-        .update(accessibility_needs=[], accessibility_note="")
-    )
+    with transaction.atomic():
+        holding = Participant.objects.filter(registration__event__ends_on__lt=cutoff).exclude(
+            Q(accessibility_needs=[]) & Q(accessibility_note="")
+        )
+        registrations = list(
+            Registration.objects.filter(pk__in=holding.values("registration_id"))
+            .only("pk", "event_id", "reference")
+            .order_by("pk")
+        )
+        forgotten = holding.update(accessibility_needs=[], accessibility_note="")
+        audit.needs_forgotten(registrations)
+    return forgotten
 
 
 def add_months(day: date, months: int) -> date:
@@ -100,5 +108,6 @@ def _erase_event(event: Event, *, now) -> tuple[int, int]:
     for registration in registrations:
         registration.event = event
         people = privacy.anonymise_registration(registration, now=now, on_request=False)
+        audit.erased(registration, actor=SYSTEM, on_request=False)
         participants += len(people)
     return len(registrations), participants

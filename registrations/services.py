@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries as country_names
 
-from events.models import Event, EventStatus
+from events import audit
+from events.audit import PARTICIPANT, STRIPE, SYSTEM, Actor
+from events.models import AuditAction, Event, EventStatus
 from events.permissions import access_for, require_lead_editor
 from registrations import seats, signals, tasks
 from registrations.links import hash_token, manage_token_for
@@ -148,7 +150,23 @@ def create_ticket_type(
     ticket_type.save()
     if allocations:
         _set_allocations(ticket_type, allocations)
+    audit.record(
+        event,
+        AuditAction.CREATED,
+        ticket_type,
+        actor=Actor.of(by),
+        changes=audit.created(_ticket_type_values(ticket_type)),
+    )
     return ticket_type
+
+
+def _ticket_type_values(ticket_type: TicketType) -> dict:
+    return {
+        **audit.values(ticket_type, TICKET_TYPE_FIELDS),
+        "allocations": dict(
+            ticket_type.allocations.order_by("country").values_list("country", "seats")
+        ),
+    }
 
 
 @transaction.atomic
@@ -157,6 +175,7 @@ def update_ticket_type(
 ) -> TicketType:
     require_lead_editor(by, ticket_type.event)
     ticket_type = TicketType.objects.select_for_update().get(pk=ticket_type.pk)
+    before = _ticket_type_values(ticket_type)
     for name, value in fields.items():
         if name not in TICKET_TYPE_FIELDS:
             raise TypeError(f"unknown ticket type field: {name}")
@@ -178,8 +197,14 @@ def update_ticket_type(
     ticket_type.save()
     if allocations is not None:
         _set_allocations(ticket_type, allocations)
+    actor = Actor.of(by)
+    changes = audit.diff(before, _ticket_type_values(ticket_type))
+    if changes:
+        audit.record(
+            ticket_type.event_id, AuditAction.CHANGED, ticket_type, actor=actor, changes=changes
+        )
     # More seats, or seats back on sale: the waiting list gets them first.
-    _promote(ticket_type.pk)
+    _promote(ticket_type.pk, actor=actor)
     return ticket_type
 
 
@@ -363,6 +388,19 @@ def register(
             # The commit's hooks (the survey offer) read them without a query. Left only
             # until the end of this call: a caller that changes them later would read stale rows.
             with_participants(registration, people)
+            audit.record(
+                event,
+                AuditAction.CREATED,
+                registration,
+                actor=PARTICIPANT,
+                changes=audit.created(
+                    {
+                        **_registration_values(registration),
+                        "ticket_type": ticket_type.name,
+                        "seats": registration.seats,
+                    }
+                ),
+            )
     except IntegrityError as error:
         raise Conflict(
             _(
@@ -393,6 +431,25 @@ def with_participants(registration: Registration, people: list[Participant]) -> 
     return registration
 
 
+# What the audit log follows of a registration: its state, never who it is (see privacy.py
+# for the fields a participant changes, logged by name only).
+REGISTRATION_AUDIT_FIELDS = ("status", "hold_expires_at")
+
+
+def _registration_values(registration: Registration) -> dict:
+    return audit.values(registration, REGISTRATION_AUDIT_FIELDS)
+
+
+def _log(registration: Registration, action: str, before: dict, *, actor: Actor) -> None:
+    audit.record(
+        registration.event_id,
+        action,
+        registration,
+        actor=actor,
+        changes=audit.diff(before, _registration_values(registration)),
+    )
+
+
 def find_registration(token: str) -> Registration | None:
     return (
         Registration.objects.select_related("event", "ticket_type")
@@ -404,7 +461,7 @@ def find_registration(token: str) -> Registration | None:
 # Cancelling and the waiting list ----------------------------------------------------------
 
 
-def _promote(ticket_type_id: int) -> list[Registration]:
+def _promote(ticket_type_id: int, *, actor: Actor) -> list[Registration]:
     """Give freed seats to the waiting list in order of arrival; caller holds the row lock.
     With partner-country allocations each country has its own line: a full country does not
     hold up the others, and no one overtakes a person waiting for the same country's seats."""
@@ -429,6 +486,7 @@ def _promote(ticket_type_id: int) -> list[Registration]:
             blocked |= set(countries)
             continue
         ticket_type.taken += waiting.seats
+        before = _registration_values(waiting)
         if ticket_type.is_free:
             waiting.status = RegistrationStatus.CONFIRMED
         else:
@@ -437,26 +495,32 @@ def _promote(ticket_type_id: int) -> list[Registration]:
             waiting.offered_at = timezone.now()
             signals.payment_due.send(Registration, registration=waiting, offered=True)
         waiting.save(update_fields=["status", "offered_at", "hold_expires_at"])
+        _log(waiting, AuditAction.PROMOTED, before, actor=actor)
         promoted.append(waiting)
         transaction.on_commit(lambda pk=waiting.pk: tasks.send_promotion_email.delay(pk))
     return promoted
 
 
 @transaction.atomic
-def cancel_registration(registration: Registration) -> list[Registration]:
-    """Cancel (by its manage link or an organiser); frees the seats, promotes the waiting list.
-    Returns the registrations promoted."""
+def cancel_registration(
+    registration: Registration, *, actor: Actor = PARTICIPANT
+) -> list[Registration]:
+    """Cancel (by its manage link, or an organiser's `actor`); frees the seats, promotes the
+    waiting list. Returns the registrations promoted."""
     # Lock the capacity row first, then the registration: the same order everywhere.
     TicketType.objects.select_for_update().filter(pk=registration.ticket_type_id).first()
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == RegistrationStatus.CANCELLED:
         raise Conflict(_("This registration is cancelled already."), code="already_cancelled")
-    return _cancel(registration, now=timezone.now())
+    return _cancel(registration, now=timezone.now(), actor=actor)
 
 
-def _cancel(registration: Registration, *, now, hold_expired: bool = False) -> list[Registration]:
+def _cancel(
+    registration: Registration, *, now, actor: Actor, hold_expired: bool = False
+) -> list[Registration]:
     """Cancel a locked registration, give its seats back and promote the waiting list."""
     previous = registration.status
+    before = _registration_values(registration)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.hold_expires_at = None
@@ -465,15 +529,21 @@ def _cancel(registration: Registration, *, now, hold_expired: bool = False) -> l
         update_fields=["status", "cancelled_at", "hold_expires_at", "hold_expired_at"]
     )
     registration.participants.update(ticket_revoked_at=now)
+    _log(
+        registration,
+        AuditAction.HOLD_EXPIRED if hold_expired else AuditAction.CANCELLED,
+        before,
+        actor=actor,
+    )
     if previous in HOLDING:
         seats.give_back(
             registration.ticket_type_id, seats.countries_of(registration.participants.all())
         )
     signals.registration_cancelled.send(
-        Registration, registration=registration, previous_status=previous
+        Registration, registration=registration, previous_status=previous, actor=actor
     )
     # Also when a waiting group leaves: those behind it may fit the seats it waited for.
-    return _promote(registration.ticket_type_id)
+    return _promote(registration.ticket_type_id, actor=actor)
 
 
 # Paid seats: the hold, its expiry, the confirmation by payment ------------------------------
@@ -491,10 +561,12 @@ def lock_registration(registration: Registration) -> Registration:
 
 
 @transaction.atomic
-def release_hold(registration: Registration, *, now=None) -> list[Registration] | None:
+def release_hold(
+    registration: Registration, *, now=None, actor: Actor = SYSTEM
+) -> list[Registration] | None:
     """Release the seats of an unpaid registration whose hold has expired: it is cancelled and
     the waiting list promoted (returned). None if it no longer needs releasing (paid, cancelled,
-    or its payment is under way, which clears the expiry)."""
+    or its payment is under way, which clears the expiry). By the beat task, or by `actor`."""
     now = now or timezone.now()
     registration = lock_registration(registration)
     if (
@@ -503,15 +575,17 @@ def release_hold(registration: Registration, *, now=None) -> list[Registration] 
         or registration.hold_expires_at > now
     ):
         return None
-    return _cancel(registration, now=now, hold_expired=True)
+    return _cancel(registration, now=now, actor=actor, hold_expired=True)
 
 
 def keep_hold(registration: Registration) -> None:
     """A payment is under way (a bank debit takes days): the seats stay held until its result.
     The caller holds the registration's lock."""
     if registration.status == RegistrationStatus.PENDING_PAYMENT:
+        before = _registration_values(registration)
         registration.hold_expires_at = None
         registration.save(update_fields=["hold_expires_at"])
+        _log(registration, AuditAction.CHANGED, before, actor=STRIPE)
 
 
 class Paid(models.TextChoices):
@@ -524,9 +598,11 @@ class Paid(models.TextChoices):
 def confirm_paid(registration: Registration) -> Paid:
     """A payment for `registration` succeeded: confirm it. If its hold expired meanwhile, it
     takes free seats again when there are any. The caller runs a transaction and has locked
-    the registration (`lock_registration`); it refunds whatever is not CONFIRMED."""
+    the registration (`lock_registration`); it refunds whatever is not CONFIRMED. Only Stripe's
+    webhook says a payment succeeded."""
     if registration.status == RegistrationStatus.CONFIRMED:
         return Paid.ALREADY
+    before = _registration_values(registration)
     if registration.status == RegistrationStatus.PENDING_PAYMENT:
         registration.status = RegistrationStatus.CONFIRMED
         registration.hold_expires_at = None
@@ -540,6 +616,7 @@ def confirm_paid(registration: Registration) -> Paid:
             return Paid.NO_SEAT
     else:
         return Paid.CANCELLED
+    _log(registration, AuditAction.CONFIRMED, before, actor=STRIPE)
     pk = registration.pk
     transaction.on_commit(lambda: tasks.send_registration_email.delay(pk, "paid"))
     return Paid.CONFIRMED
@@ -569,4 +646,4 @@ def cancel_by_organiser(registration: Registration, *, by) -> list[Registration]
     access = access_for(by, registration.event)
     if not access.edits_anything:
         raise Forbidden(_("Only the event's organisers may cancel registrations."))
-    return cancel_registration(registration)
+    return cancel_registration(registration, actor=Actor.of(by))

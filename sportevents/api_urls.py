@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView, TokenView
 from catalogue.api import ActionViewSet
 from events.api import (
+    AuditEntryViewSet,
     EventViewSet,
     MembershipViewSet,
     MilestoneViewSet,
@@ -80,6 +81,11 @@ urlpatterns = [
         name="event-registration-list",
     ),
     path("events/<slug:slug>/ticket-keys/", TicketKeysView.as_view(), name="event-ticket-keys"),
+    path(
+        "events/<slug:slug>/audit/",
+        AuditEntryViewSet.as_view({"get": "list"}),
+        name="event-audit",
+    ),
     path("events/<slug:slug>/impact/", EventImpactView.as_view(), name="event-impact"),
     path("events/<slug:slug>/snapshots/", EventSnapshotsView.as_view(), name="event-snapshot-list"),
     # References are upper case: `registrations/manage/...` is never taken for one.

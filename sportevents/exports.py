@@ -15,6 +15,7 @@ CSV_EXPORTS = [
     "payments:csv",
     "impact:evidence",
     "impact:snapshot_csv",
+    "events:audit_csv",
 ]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -1,5 +1,6 @@
 """The events app's REST API: organisations, events and their planning, venues."""
 
+from events.api.audit import AuditEntryViewSet
 from events.api.events import EventViewSet
 from events.api.organisations import MembershipViewSet, OrganisationViewSet
 from events.api.planning import (
@@ -11,6 +12,7 @@ from events.api.planning import (
 from events.api.venues import VenueViewSet
 
 __all__ = [
+    "AuditEntryViewSet",
     "EventViewSet",
     "MembershipViewSet",
     "MilestoneViewSet",

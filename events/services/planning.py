@@ -13,7 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from catalogue.models import Action
+from events import audit
+from events.audit import Actor
 from events.models import (
+    AuditAction,
     Event,
     EventPartner,
     EventStatus,
@@ -153,12 +156,32 @@ def create_event(
         )
         for phase, title, anchor, days in DEFAULT_PLAN
     )
+    actor = Actor.of(by)
+    audit.record(
+        event, AuditAction.CREATED, event, actor=actor, changes=audit.created(_event_values(event))
+    )
+    for milestone in event.milestones.select_related("owner__organisation"):
+        audit.record(
+            event,
+            AuditAction.CREATED,
+            milestone,
+            actor=actor,
+            changes=audit.created(audit.values(milestone, MILESTONE_FIELDS)),
+        )
     return event
+
+
+def _event_values(event: Event) -> dict:
+    return {
+        **audit.values(event, EVENT_FIELDS),
+        "sports": sorted(event.sports.values_list("sport", flat=True)),
+    }
 
 
 @transaction.atomic
 def update_event(event: Event, *, by, sports=None, **fields) -> Event:
     require_lead_editor(by, event)
+    before = _event_values(event)
     dates = (event.starts_on, event.ends_on)
     for name, value in fields.items():
         if name not in EVENT_FIELDS:
@@ -171,6 +194,9 @@ def update_event(event: Event, *, by, sports=None, **fields) -> Event:
     event.save()
     if sports is not None:
         replace_choices(event, "sports", "sport", sports)
+    changes = audit.diff(before, _event_values(event))
+    if changes:
+        audit.record(event, AuditAction.CHANGED, event, actor=Actor.of(by), changes=changes)
     return event
 
 
@@ -179,6 +205,11 @@ TRANSITIONS = {
     EventStatus.PUBLISHED: {EventStatus.DRAFT},
     EventStatus.COMPLETED: {EventStatus.PUBLISHED},
     EventStatus.CANCELLED: {EventStatus.DRAFT, EventStatus.PUBLISHED},
+}
+STATUS_ACTIONS = {
+    EventStatus.PUBLISHED: AuditAction.PUBLISHED,
+    EventStatus.COMPLETED: AuditAction.COMPLETED,
+    EventStatus.CANCELLED: AuditAction.CANCELLED,
 }
 
 
@@ -200,6 +231,7 @@ def change_status(event: Event, *, by, status: str, reason: str = "") -> Event:
         )
     if status == EventStatus.COMPLETED and event.starts_on > timezone.localdate():
         raise Conflict(_("An event can be completed only once it has started."), code="not_started")
+    before = audit.values(event, ("status", "cancellation_reason"))
     event.status = status
     if status == EventStatus.PUBLISHED:
         event.published_at = timezone.now()
@@ -208,6 +240,13 @@ def change_status(event: Event, *, by, status: str, reason: str = "") -> Event:
     event.sequence += 1
     event.save(
         update_fields=["status", "published_at", "cancellation_reason", "sequence", "updated_at"]
+    )
+    audit.record(
+        event,
+        STATUS_ACTIONS[status],
+        event,
+        actor=Actor.of(by),
+        changes=audit.diff(before, audit.values(event, ("status", "cancellation_reason"))),
     )
     return event
 
@@ -218,6 +257,8 @@ def _lock(event: Event) -> None:
 
 
 # Partners and sponsors -------------------------------------------------------------------
+
+PARTNER_FIELDS = ("organisation", "role", "responsibilities")
 
 
 @transaction.atomic
@@ -240,9 +281,17 @@ def add_partner(
             _("%(name)s is already a partner of this event.") % {"name": organisation.name},
             code="already_partner",
         )
-    return EventPartner.objects.create(
+    partner = EventPartner.objects.create(
         event=event, organisation=organisation, role=role, responsibilities=responsibilities
     )
+    audit.record(
+        event,
+        AuditAction.CREATED,
+        partner,
+        actor=Actor.of(by),
+        changes=audit.created(audit.values(partner, PARTNER_FIELDS)),
+    )
+    return partner
 
 
 @transaction.atomic
@@ -250,6 +299,7 @@ def update_partner(
     partner: EventPartner, *, by, role: str | None = None, responsibilities: str | None = None
 ) -> EventPartner:
     require_lead_editor(by, partner.event)
+    before = audit.values(partner, PARTNER_FIELDS)
     if role is not None and role != partner.role:
         if PartnerRole.LEAD in (role, partner.role):
             raise DomainError(_("The lead organisation cannot be changed here."), code="one_lead")
@@ -259,6 +309,11 @@ def update_partner(
     if responsibilities is not None:
         partner.responsibilities = responsibilities
     partner.save()
+    changes = audit.diff(before, audit.values(partner, PARTNER_FIELDS))
+    if changes:
+        audit.record(
+            partner.event_id, AuditAction.CHANGED, partner, actor=Actor.of(by), changes=changes
+        )
     return partner
 
 
@@ -281,6 +336,13 @@ def remove_partner(partner: EventPartner, *, by) -> None:
             % {"name": partner.organisation.name},
             code="has_sessions",
         )
+    audit.record(
+        partner.event_id,
+        AuditAction.DELETED,
+        partner,
+        actor=Actor.of(by),
+        changes=audit.deleted(audit.values(partner, PARTNER_FIELDS)),
+    )
     partner.delete()
 
 
@@ -296,12 +358,28 @@ def add_sponsor(event: Event, *, by, sponsor: Organisation, tier: str) -> Sponso
     sponsorship = Sponsorship(event=event, sponsor=sponsor, tier=tier)
     sponsorship.full_clean()
     sponsorship.save()
+    audit.record(
+        event,
+        AuditAction.CREATED,
+        sponsorship,
+        actor=Actor.of(by),
+        changes=audit.created(audit.values(sponsorship, ("sponsor", "tier"))),
+        label=sponsor.name,
+    )
     return sponsorship
 
 
 @transaction.atomic
 def remove_sponsor(sponsorship: Sponsorship, *, by) -> None:
     require_lead_editor(by, sponsorship.event)
+    audit.record(
+        sponsorship.event_id,
+        AuditAction.DELETED,
+        sponsorship,
+        actor=Actor.of(by),
+        changes=audit.deleted(audit.values(sponsorship, ("sponsor", "tier"))),
+        label=sponsorship.sponsor.name,
+    )
     sponsorship.delete()
 
 
@@ -317,6 +395,7 @@ def create_venue(*, by, organisation: Organisation, features=(), **fields) -> Ve
 def update_venue(venue: Venue, *, by, features=None, **fields) -> Venue:
     require_role(venue.organisation, by, *EDITING_ROLES)
     place = _place(venue)
+    before = _venue_values(venue)
     if (
         "country" in fields
         and str(fields["country"]) != str(venue.country)
@@ -341,7 +420,19 @@ def update_venue(venue: Venue, *, by, features=None, **fields) -> Venue:
     if _place(venue) != place:
         # Every session there moved, as far as a calendar is concerned.
         venue.sessions.update(sequence=F("sequence") + 1, updated_at=timezone.now())
+    changes = audit.diff(before, _venue_values(venue))
+    if changes:
+        # A venue belongs to its organisation: the events that use it see the change.
+        for event_id in sorted(set(venue.sessions.values_list("event_id", flat=True))):
+            audit.record(event_id, AuditAction.CHANGED, venue, actor=Actor.of(by), changes=changes)
     return venue
+
+
+def _venue_values(venue: Venue) -> dict:
+    return {
+        **audit.values(venue, venue_services.VENUE_FIELDS),
+        "features": sorted(venue.features.values_list("feature", flat=True)),
+    }
 
 
 def _place(venue: Venue) -> tuple:
@@ -445,12 +536,20 @@ def add_session(event: Event, *, by, venue: Venue, **fields) -> Session:
     _clean_session(session)
     _check_venue_free(session)
     session.save()
+    audit.record(
+        event,
+        AuditAction.CREATED,
+        session,
+        actor=Actor.of(by),
+        changes=audit.created(audit.values(session, SESSION_FIELDS)),
+    )
     return session
 
 
 @transaction.atomic
 def update_session(session: Session, *, by, **fields) -> Session:
     require_country_editor(by, session.event, session.venue.country)
+    before = audit.values(session, SESSION_FIELDS)
     place_and_time = (session.venue_id, session.starts_at, session.ends_at)
     for name, value in fields.items():
         if name not in SESSION_FIELDS:
@@ -463,12 +562,24 @@ def update_session(session: Session, *, by, **fields) -> Session:
     _clean_session(session)
     _check_venue_free(session)
     session.save()
+    changes = audit.diff(before, audit.values(session, SESSION_FIELDS))
+    if changes:
+        audit.record(
+            session.event_id, AuditAction.CHANGED, session, actor=Actor.of(by), changes=changes
+        )
     return session
 
 
 @transaction.atomic
 def delete_session(session: Session, *, by) -> None:
     require_country_editor(by, session.event, session.venue.country)
+    audit.record(
+        session.event_id,
+        AuditAction.DELETED,
+        session,
+        actor=Actor.of(by),
+        changes=audit.deleted(audit.values(session, SESSION_FIELDS)),
+    )
     session.delete()
     _touch(session.event_id)
 
@@ -498,12 +609,20 @@ def add_milestone(event: Event, *, by, owner: EventPartner, **fields) -> Milesto
     milestone = Milestone(event=event, owner=owner, **fields)
     _clean_milestone(milestone)
     milestone.save()
+    audit.record(
+        event,
+        AuditAction.CREATED,
+        milestone,
+        actor=Actor.of(by),
+        changes=audit.created(audit.values(milestone, MILESTONE_FIELDS)),
+    )
     return milestone
 
 
 @transaction.atomic
 def update_milestone(milestone: Milestone, *, by, **fields) -> Milestone:
     _require_milestone_editor(by, milestone.event, milestone.owner)
+    before = audit.values(milestone, MILESTONE_FIELDS)
     previous_owner_id = milestone.owner_id
     due_and_done = (milestone.due_on, milestone.done_on)
     for name, value in fields.items():
@@ -517,6 +636,11 @@ def update_milestone(milestone: Milestone, *, by, **fields) -> Milestone:
         require_lead_editor(by, milestone.event)
     _clean_milestone(milestone)
     milestone.save()
+    changes = audit.diff(before, audit.values(milestone, MILESTONE_FIELDS))
+    if changes:
+        audit.record(
+            milestone.event_id, AuditAction.CHANGED, milestone, actor=Actor.of(by), changes=changes
+        )
     return milestone
 
 
@@ -527,6 +651,13 @@ def set_milestone_done(milestone: Milestone, *, by, done: bool) -> Milestone:
 @transaction.atomic
 def delete_milestone(milestone: Milestone, *, by) -> None:
     require_lead_editor(by, milestone.event)
+    audit.record(
+        milestone.event_id,
+        AuditAction.DELETED,
+        milestone,
+        actor=Actor.of(by),
+        changes=audit.deleted(audit.values(milestone, MILESTONE_FIELDS)),
+    )
     milestone.delete()
     _touch(milestone.event_id)
 

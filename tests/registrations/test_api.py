@@ -964,12 +964,13 @@ def test_answers_match_the_published_schema(api, openapi, event, lead):
     conforms(openapi, "POST", manage + "cancel/", response, 200)
 
 
-def test_registering_reads_the_event_and_ticket_and_writes_three_rows(
+def test_registering_reads_the_event_and_ticket_and_writes_four_rows(
     api, event, free_ticket, django_capture_on_commit_callbacks
 ):
     """The busiest request of a registration rush: the event, the ticket type (which knows it
-    keeps no seats per country), the seat, the registration and its participant; no second
-    read of what was just written, and no survey query when no one consented."""
+    keeps no seats per country), the seat, the registration, its participant and its audit
+    entry; no second read of what was just written, and no survey query when no one
+    consented."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -991,6 +992,7 @@ def test_registering_reads_the_event_and_ticket_and_writes_three_rows(
         "UPDATE registrations_tickettype",
         "INSERT registrations_registration",
         "INSERT registrations_participant",
+        "INSERT events_auditentry",
     ], statements
     [survey_offer] = [c for c in callbacks if c.__module__ == "surveys.receivers"]
     with CaptureQueriesContext(connection) as offer_queries:

@@ -178,6 +178,9 @@ MATRIX: list[Route] = [
     Route("events:milestone_edit", pages(only(LEADS)), on_event(pk="milestone"), ITEMS),
     Route("events:milestone_done", {"POST": only(LEADS)}, on_event(pk="milestone"), ITEMS),
     Route("events:milestone_delete", {"POST": only(LEADS)}, on_event(pk="milestone"), ITEMS),
+    # The audit log: every member of the event's organisations, viewers too; read only
+    Route("events:audit_log", {"GET": only(EVENT_MEMBERS)}, on_event(), EVENTS),
+    Route("events:audit_csv", {"GET": only(EVENT_MEMBERS)}, on_event(), EVENTS),
     # Venues of the user's own organisations
     Route("events:venue_list", pages(SIGNED)),
     Route("events:venue_create", pages(only(ORGANISERS))),
@@ -395,6 +398,7 @@ MATRIX: list[Route] = [
         data={"POST": registration_body},
     ),
     Route("api:event-ticket-keys", {"GET": only(EDITORS)}, on_event(), EVENTS),
+    Route("api:event-audit", {"GET": only(EVENT_MEMBERS)}, on_event(), EVENTS),
     Route("api:event-impact", {"GET": only(EDITORS)}, on_event(), EVENTS),
     Route("api:event-snapshot-list", {"POST": only(LEADS)}, on_event(), EVENTS),
     Route(

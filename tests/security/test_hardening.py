@@ -98,12 +98,25 @@ def _impact_snapshot_csv(client, fixture):
     return client.get(f"/impact/snapshots/{snapshot.pk}/figures.csv")
 
 
+def _audit_csv(client, fixture):
+    """Organisers type formulas into the texts the audit log keeps: titles, ticket names."""
+    from registrations import services
+
+    event, lead = fixture("event"), fixture("lead")
+    planning.update_event(event, by=lead, title_i18n={"en": FORMULAS[0]})
+    for formula in FORMULAS[1:]:
+        services.create_ticket_type(event, by=lead, name=formula, capacity=5)
+    client.force_login(fixture("plan").people["viewer"])
+    return client.get(f"/events/{event.slug}/activity.csv")
+
+
 # One scene per CSV download: what puts formulas into it and fetches it.
 CSV_SCENES = {
     "registrations:csv": _registrations_csv,
     "payments:csv": _payments_csv,
     "impact:evidence": _impact_evidence_csv,
     "impact:snapshot_csv": _impact_snapshot_csv,
+    "events:audit_csv": _audit_csv,
 }
 
 
@@ -205,6 +218,7 @@ def test_user_text_is_escaped_on_every_page_that_shows_it(
         f"/events/{event.slug}/registrations/",
         f"/events/{event.slug}/ticket-types/",
         f"/events/{event.slug}/check-in/",
+        f"/events/{event.slug}/activity/",
         "/venues/",
     ]
     for url in public + ["login", *organiser]:
