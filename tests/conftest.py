@@ -53,3 +53,14 @@ def same_rate_window():
     start = timezone.now().replace(second=0, microsecond=0) + timedelta(seconds=1)
     with time_machine.travel(start, tick=True):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _tasks_may_wait_for_results():
+    """Celery keeps "a task is running here, joining would block" in one flag per process, set
+    and restored around each eager task. Tasks run at once in several threads (the capacity races)
+    can restore it crosswise and leave it set, and a later test's `.delay().get()` would then be
+    refused. Each test starts with it cleared, as a fresh process does."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
