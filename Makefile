@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test install messages clean browser icaljs
+.PHONY: run test install messages clean browser icaljs bench
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -42,6 +42,13 @@ test: $(TEST_STAMP) browser icaljs
 	DEBUG=$${DEBUG:-1} $(PY) manage.py check
 	DEBUG=$${DEBUG:-1} $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n auto --dist loadfile
+
+# Every benchmark against gunicorn + PostgreSQL + Redis on this machine (bench/README.md): about
+# six minutes; figures in bench/results/latest.json and a table. Needs PostgreSQL and Redis
+# running as for the tests, and wrk (Debian's package, installed here when missing).
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -q wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }
+	$(PY) bench/all.py
 
 # Regenerate the translation catalogues after changing user-facing strings, then translate.
 messages: $(STAMP)

@@ -1,9 +1,11 @@
-"""Calendar feed at scale: the public feed (/calendar/events.ics) with 5,000 published events and
-20,000 sessions at 40 venues in 8 time zones, on PostgreSQL.
+"""Calendar feed at scale: the public feed (/calendar/events.ics) with 5,000 events (the mix of
+`manage.py seed_scale`: most published, some completed or cancelled, a few drafts) and 20,000
+sessions at 40 venues in 8 time zones, on PostgreSQL.
 
     .venv/bin/python bench/calendar_feed.py [--events 5000] [--sessions-per-event 4] [--runs 5]
 
-Fills its own database once (sportevents_bench_calendar), then runs the feed in a fresh process:
+Fills its own database with `manage.py seed_scale` (events and sessions only; a new database
+each time, or --database NAME to reuse one), then runs the feed in a fresh process:
 one warm-up request, then `--runs` timed ones through Django's full request cycle (middleware,
 view, queries, writing). Prints the median and worst time, the feed's size and the process's peak
 resident memory (Python, Django and all, as a server worker would hold it), and checks the
@@ -12,89 +14,13 @@ targets: under 1 s and under 150 MB. Writes bench/results/calendar_feed.json.
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
-DB_NAME = "sportevents_bench_calendar"
-ENV = {
-    **os.environ,
-    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-    "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "SECURE_SSL_REDIRECT": "0",
-    "STATIC_MANIFEST": "0",
-    "DEBUG": "0",
-    "LOG_LEVEL": "WARNING",
-    # Logs on stderr: the measurement's figures are read from stdout.
-    "LOG_FORMAT": "text",
-    "DJANGO_SETTINGS_MODULE": "sportevents.settings",
-}
+import harness
+
 TARGET_SECONDS = 1.0
 TARGET_MB = 150
-
-FILL = r"""
-import sys
-from datetime import date, datetime, timedelta, UTC
-import django
-django.setup()
-from django.db import transaction
-from catalogue.models import Action
-from events.models import Event, EventPartner, EventSport, Organisation, Session
-from venues.models import Venue
-
-events_wanted, per_event = int(sys.argv[1]), int(sys.argv[2])
-if Event.objects.count() == events_wanted and Session.objects.count() == events_wanted * per_event:
-    print("data already there")
-    raise SystemExit
-ZONES = [("PT", "Europe/Lisbon"), ("FI", "Europe/Helsinki"), ("TR", "Europe/Istanbul"),
-         ("DE", "Europe/Berlin"), ("IE", "Europe/Dublin"), ("ES", "Atlantic/Canary"),
-         ("PT", "Atlantic/Azores"), ("GR", "Europe/Athens")]
-with transaction.atomic():
-    Session.objects.all().delete()
-    EventPartner.objects.all().delete()
-    EventSport.objects.all().delete()
-    Event.objects.all().delete()
-    Venue.objects.all().delete()
-    Organisation.objects.all().delete()
-    action = Action.objects.get(slug=Action.SPORT_EVENTS_SLUG)
-    organisations = Organisation.objects.bulk_create(
-        Organisation(name=f"Club {n}, Sport; for all", slug=f"club-{n}", country=ZONES[n % 8][0],
-                     kind="not-for-profit")
-        for n in range(100)
-    )
-    venues = Venue.objects.bulk_create(
-        Venue(organisation=organisations[n], name=f"Hall {n}", address=f"Street {n}, 1",
-              city="City", country=ZONES[n % 8][0], timezone=ZONES[n % 8][1],
-              latitude=38 + n / 100, longitude=-9 + n / 100)
-        for n in range(40)
-    )
-    first = date.today() + timedelta(days=30)
-    events = Event.objects.bulk_create(
-        Event(action=action, lead=organisations[n % 100], slug=f"event-{n}",
-              title_i18n={"en": f"Sport event {n}, for everyone"},
-              description_i18n={"en": "Run, walk; swim.\nEveryone is welcome. " * 4},
-              objective="social-inclusion", starts_on=first + timedelta(days=n % 365),
-              ends_on=first + timedelta(days=n % 365 + 2), status="published")
-        for n in range(events_wanted)
-    )
-    EventPartner.objects.bulk_create(
-        EventPartner(event=event, organisation=event.lead, role="lead") for event in events
-    )
-    EventSport.objects.bulk_create(EventSport(event=event, sport="running") for event in events)
-    Session.objects.bulk_create(
-        Session(event=event, venue=venues[(n + k) % 40], title=f"Session {k}", kind="training",
-                starts_at=datetime.combine(event.starts_on, datetime.min.time(), UTC)
-                + timedelta(hours=8 + 2 * k),
-                ends_at=datetime.combine(event.starts_on, datetime.min.time(), UTC)
-                + timedelta(hours=9 + 2 * k))
-        for n, event in enumerate(events) for k in range(per_event)
-    )
-print(f"filled: {Event.objects.count()} events, {Session.objects.count()} sessions")
-"""
 
 MEASURE = r"""
 import json, resource, statistics, sys, time
@@ -129,13 +55,18 @@ print(json.dumps({
 """
 
 
-def run(*args: str) -> str:
+def measure(database: str, runs: int) -> dict:
     result = subprocess.run(
-        [str(PYTHON), *args], cwd=ROOT, env=ENV, capture_output=True, text=True, check=False
+        [str(harness.PYTHON), "-c", MEASURE, str(runs)],
+        cwd=harness.ROOT,
+        env={**harness.env(database), "PYTHONWARNINGS": "ignore"},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         sys.exit(result.stderr)
-    return result.stdout
+    return json.loads(result.stdout)
 
 
 def main() -> None:
@@ -143,30 +74,24 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--sessions-per-event", type=int, default=4)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--database", help="a database seed_scale filled with these sizes")
     options = parser.parse_args()
 
-    exists = subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not exists:
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {DB_NAME}"],
-            check=True,
+    database = options.database or harness.fresh_database("calendar")
+    print(
+        harness.seed_scale(
+            database,
+            "--events",
+            str(options.events),
+            "--sessions-per-event",
+            str(options.sessions_per_event),
+            "--registrations",
+            "0",
+            "--responses",
+            "0",
         )
-    run("manage.py", "migrate", "--noinput", "-v", "0")
-    print(run("-c", FILL, str(options.events), str(options.sessions_per_event)).strip())
-    figures = json.loads(run("-c", MEASURE, str(options.runs)))
+    )
+    figures = measure(database, options.runs)
     print(
         f"public feed: {figures['vevents']:,} VEVENTs, {figures['vtimezones']} VTIMEZONEs, "
         f"{figures['bytes'] / 1e6:.1f} MB\n"
@@ -177,11 +102,9 @@ def main() -> None:
         f"feed, {figures['peak_rss_mb']:.0f} MB at peak: the feed takes "
         f"{figures['peak_rss_mb'] - figures['baseline_rss_mb']:.0f} MB (target < {TARGET_MB} MB)"
     )
-    results = ROOT / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    (results / "calendar_feed.json").write_text(json.dumps(figures, indent=2))
     feed_mb = figures["peak_rss_mb"] - figures["baseline_rss_mb"]
     ok = figures["median_s"] < TARGET_SECONDS and feed_mb < TARGET_MB
+    harness.write_results("calendar_feed", {**figures, "target_met": ok})
     print("targets met" if ok else "TARGETS MISSED")
     sys.exit(0 if ok else 1)
 

@@ -20,6 +20,7 @@ from events.models import (
     Session,
 )
 from events.sports import Sport
+from sportevents.widgets import Select
 from venues.models import Feature
 
 
@@ -30,16 +31,17 @@ class OrganisationFilter(django_filters.FilterSet):
         label=_("Name contains"), field_name="name", lookup_expr="icontains"
     )
     country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=countries, empty_label=_("All countries")
+        label=_("Country"), choices=countries, empty_label=_("All countries"), widget=Select
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=OrganisationKind.choices, empty_label=_("All kinds")
+        label=_("Kind"), choices=OrganisationKind.choices, empty_label=_("All kinds"), widget=Select
     )
     sport = django_filters.ChoiceFilter(
         label=_("Sport"),
         choices=Sport.choices,
         field_name="sports__sport",
         empty_label=_("All sports"),
+        widget=Select,
     )
 
     looking_for_partners = django_filters.BooleanFilter(label=_("Looking for partners"))
@@ -58,22 +60,31 @@ class EventFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=countries, method="in_country", empty_label=_("All countries")
+        label=_("Country"),
+        choices=countries,
+        method="in_country",
+        empty_label=_("All countries"),
+        widget=Select,
     )
     sport = django_filters.ChoiceFilter(
         label=_("Sport"),
         choices=Sport.choices,
         field_name="sports__sport",
         empty_label=_("All sports"),
+        widget=Select,
     )
     objective = django_filters.ChoiceFilter(
-        label=_("Objective"), choices=Objective.choices, empty_label=_("All objectives")
+        label=_("Objective"),
+        choices=Objective.choices,
+        empty_label=_("All objectives"),
+        widget=Select,
     )
     feature = django_filters.ChoiceFilter(
         label=_("Accessibility"),
         choices=Feature.choices,
         field_name="sessions__venue__features__feature",
         empty_label=_("Any accessibility"),
+        widget=Select,
     )
     date_from = django_filters.DateFilter(
         label=_("From"), field_name="ends_on", lookup_expr="gte", widget=DateInput

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from events.sports import Sport
+from events.sports import Sport, sport_label
 from sportevents.i18n import pick
 
 
@@ -88,7 +88,7 @@ class Organisation(models.Model):
 
     @property
     def sport_labels(self) -> list[str]:
-        return [link.get_sport_display() for link in self.sports.all()]
+        return [sport_label(link.sport) for link in self.sports.all()]
 
     def role_of(self, user) -> str | None:
         if not user.is_authenticated:
@@ -375,7 +375,7 @@ class Event(models.Model):
 
     @property
     def sport_labels(self) -> list[str]:
-        return [link.get_sport_display() for link in self.sports.all()]
+        return [sport_label(link.sport) for link in self.sports.all()]
 
     @property
     def target_group_labels(self) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from events.models import Event, EventPartner, Membership, PartnerRole, Role
+from events.models import Event, EventPartner, PartnerRole, Role
 from sportevents.errors import Forbidden
 
 EDITING_ROLES = (Role.ADMIN, Role.ORGANISER)
@@ -35,17 +35,17 @@ class EventAccess:
 def access_for(user, event: Event) -> EventAccess:
     if not user.is_authenticated:
         return EventAccess()
-    roles = dict(
-        Membership.objects.filter(user=user, organisation__partnerships__event=event).values_list(
-            "organisation_id", "role"
+    # One query: the event's partners the user is a member of, with both roles.
+    rows = (
+        EventPartner.objects.filter(event=event, organisation__memberships__user=user)
+        .order_by()
+        .values_list(
+            "organisation_id", "organisation__country", "role", "organisation__memberships__role"
         )
     )
-    if not roles:
+    if not rows:
         return EventAccess()
-    partners = EventPartner.objects.filter(event=event, organisation_id__in=roles).values_list(
-        "organisation_id", "organisation__country", "role"
-    )
-    editing = [row for row in partners if roles[row[0]] in EDITING_ROLES]
+    editing = [row[:3] for row in rows if row[3] in EDITING_ROLES]
     return EventAccess(
         is_member=True,
         edits_all=any(role == PartnerRole.LEAD for _org, _country, role in editing),

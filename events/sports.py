@@ -28,3 +28,12 @@ class Sport(models.TextChoices):
     WHEELCHAIR = "wheelchair-sports", _("Wheelchair sports")
     YOGA = "yoga", _("Yoga and fitness")
     OTHER = "other", _("Other")
+
+
+_LABELS = dict(Sport.choices)
+
+
+def sport_label(code: str) -> str:
+    """The sport's name in the active language; an unknown code as it is. (A dictionary lookup:
+    `get_sport_display()` normalises the whole list of choices on every call.)"""
+    return str(_LABELS.get(code, code))

@@ -132,8 +132,12 @@ def verify(token: str, public_keys: dict[str, bytes]) -> TicketClaims:
 
 
 def public_keys(event) -> dict[str, bytes]:
-    keys = EventKey.objects.filter(event=event, retired_at__isnull=True)
-    return {key.key_id: bytes(key.public_key) for key in keys}
+    keys = (
+        EventKey.objects.filter(event=event, retired_at__isnull=True)
+        .order_by()
+        .values_list("key_id", "public_key")
+    )
+    return {key_id: bytes(public) for key_id, public in keys}
 
 
 def qr_png(token: str) -> bytes:

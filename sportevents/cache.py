@@ -39,7 +39,19 @@ def _forgiving(name: str, method):
 
 
 class _ForgivingClient(RedisCacheClient):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        """One redis-py client per connection pool, not a new one per operation: building a
+        client sets up its tables of commands each time, which cost more than the command
+        itself. Clients are thread-safe."""
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 for _name in _FALLBACKS:

@@ -86,7 +86,13 @@ class AnonRateThrottle(FailOpen, throttling.AnonRateThrottle, CountingThrottle):
 
 
 class UserRateThrottle(FailOpen, throttling.UserRateThrottle, CountingThrottle):
-    pass
+    def get_cache_key(self, request, view):
+        # Signed-in people only: anonymous requests have their own, stricter limit
+        # (AnonRateThrottle); counting them here as well would cost a round trip and change
+        # nothing while the anonymous rate is the lower one.
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
 
 
 class ScopedRateThrottle(FailOpen, throttling.ScopedRateThrottle, CountingThrottle):

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from sportevents import views
 
 urlpatterns = [
+    # First: an API request is resolved without trying every page's pattern before it.
+    path("api/v1/", include("sportevents.api_urls")),
     path("", views.home, name="home"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("privacy/processing/", views.data_processing, name="data_processing"),
@@ -16,7 +18,6 @@ urlpatterns = [
     path("", include("calendars.urls")),
     path("", include("surveys.impact_urls")),
     path("", include("surveys.urls")),
-    path("api/v1/", include("sportevents.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),

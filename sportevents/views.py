@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 from catalogue.models import Action
 from events.models import Organisation
 from registrations.services import GUARDIAN_AGE, SURVEY_CONSENT_VERSION
+from sportevents.pagecache import public_page
 from surveys.models import SurveyPlan
 from surveys.schedule import EXPERIENCE_DAYS, FOLLOW_UP_DAYS
 
 
+@public_page()
 def home(request):
     sport_events = Action.objects.filter(slug=Action.SPORT_EVENTS_SLUG).first()
     return render(

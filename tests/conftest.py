@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -17,6 +18,13 @@ pytest_plugins = ["tests.planning_fixtures", "tests.payments.fixtures"]
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached pages and rate-limit counters belong to the test that made them: a test's rows
+    are rolled back, what the cache kept of them is not."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -18,11 +18,17 @@ from events.serializers import (
     EventUpdateInputSerializer,
 )
 from sportevents.api import validated
+from sportevents.pagecache import CachedPublicListMixin
 
 DETAIL_PREFETCH = (*PLANNING_PREFETCH, "sponsorships__sponsor")
 
 
-class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EventViewSet(
+    CachedPublicListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Published, completed and cancelled events, plus the drafts of your organisations.
 
     Filters are the public list page's. `title` is in the request's language (Accept-Language);

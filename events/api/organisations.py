@@ -17,10 +17,14 @@ from events.serializers import (
     OrganisationSerializer,
 )
 from sportevents.api import validated
+from sportevents.pagecache import CachedPublicListMixin
 
 
 class OrganisationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    CachedPublicListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Organisations' public profiles; the partner finder is `?looking_for_partners=true`."""
 

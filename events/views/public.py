@@ -3,12 +3,14 @@
 from django.core.paginator import Paginator
 from django.db.models import Case, F, Prefetch, Value, When
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from events.filters import EventFilter
 from events.models import Event, EventStatus, Session
 from events.views.display import programme, sorted_partners, sorted_sponsorships
 from events.views.helpers import get_event_for_user
+from sportevents.pagecache import live_part, public_page
 
 EVENTS_PER_PAGE = 20
 
@@ -22,6 +24,7 @@ def _upcoming_first(queryset):
     ).order_by("is_past", F("upcoming_start").asc(nulls_last=True), "-starts_on", "slug")
 
 
+@public_page(daily=True)
 def event_list(request):
     filterset = EventFilter(request.GET, queryset=Event.objects.public())
     valid = filterset.is_valid()
@@ -41,6 +44,19 @@ def event_list(request):
     )
 
 
+def register_box(request, slug: str) -> str:
+    """The tickets on sale with their seats left: rendered for each request, as seats go."""
+    # Ticket types come from the registrations app, found through the reverse relation.
+    ticket_type = Event._meta.get_field("ticket_types").related_model
+    ticket_types = ticket_type.objects.filter(event__slug=slug).order_by("price", "name")
+    return render_to_string(
+        "registrations/_register_box.html",
+        {"event": Event(slug=slug), "ticket_types": [t for t in ticket_types if t.on_sale()]},
+        request,
+    )
+
+
+@public_page(live={"register-box": register_box})
 def event_detail(request, slug: str):
     event, access = get_event_for_user(
         request.user,
@@ -49,8 +65,6 @@ def event_detail(request, slug: str):
             "sports",
             "partners__organisation",
             "sponsorships__sponsor",
-            # Ticket types come from the registrations app through the reverse relation.
-            "ticket_types",
             Prefetch(
                 "sessions",
                 Session.objects.select_related("venue").prefetch_related("venue__features"),
@@ -66,7 +80,7 @@ def event_detail(request, slug: str):
             "programme": programme(event.sessions.all()),
             "partners": sorted_partners(event),
             "sponsorships": sorted_sponsorships(event),
-            "tickets_on_sale": [t for t in event.ticket_types.all() if t.on_sale()]
+            "register_box": live_part("register-box")
             if event.status == EventStatus.PUBLISHED
             else None,
         },

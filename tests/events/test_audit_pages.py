@@ -167,7 +167,7 @@ def test_the_page_runs_the_same_queries_for_ten_or_fifty_entries(
 ):
     client.force_login(plan.people["lead"])
     client.get(page_url(plan.event))  # sessions, caches
-    with django_assert_num_queries(8) as few:
+    with django_assert_num_queries(7) as few:
         client.get(page_url(plan.event))
     edits(plan, 40)
     with django_assert_num_queries(len(few.captured_queries)):

@@ -545,11 +545,11 @@ def test_list_runs_a_fixed_number_of_queries(
     client.force_login(lead)
     sign_up(free_ticket)
     client.get(list_url(event))  # warm up: the session row exists from here on
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(list_url(event))
     for number in range(4):
         sign_up(free_ticket, participants=[person(), person(name=f"Friend {number}")])
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(list_url(event))
     assert len(response.context["page"]) == 5
 
@@ -894,6 +894,18 @@ def test_register_box_offers_the_waiting_list_when_full(event, small_ticket, sig
         "registrations/_register_box.html", {"event": event, "ticket_types": [small_ticket]}
     )
     assert "Full: you can join the waiting list" in html
+
+
+def test_the_event_page_shows_the_seats_left_at_once_while_the_rest_is_cached(
+    client, event, free_ticket, lead, sign_up, person, django_assert_num_queries
+):
+    url = f"/events/{event.slug}/"
+    assert "10 seats left" in text(client.get(url))
+    sign_up(free_ticket, participants=[person(), person(name="Friend")])
+    with django_assert_num_queries(1):  # the ticket types: the rest comes from the cache
+        assert "8 seats left" in text(client.get(url))
+    services.update_ticket_type(free_ticket, by=lead, is_active=False)
+    assert "Registration is not open" in text(client.get(url))
 
 
 def test_registering_for_a_cancelled_event_is_refused(client, plan, event, free_ticket):
