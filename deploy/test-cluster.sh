@@ -86,7 +86,7 @@ collecting=$!
 manage migrate --noinput -v0
 # bench's seeding: the demo data, then a ticket type on its Move Together Week (one process).
 ticket=$(CELERY_TASK_ALWAYS_EAGER=1 EMAIL_FILE_PATH="$work/mail-seed" manage shell -v 0 -c \
-  "from sportevents.demo import seed_demo; from bench.registration_rush import SETUP
+  "from sportevents.demo import seed_demo; from bench.rush_snippets import SETUP
 seed_demo()
 exec(SETUP % ('cluster', $seats))" | tail -n 1)
 wait "$collecting" || fail "collectstatic"
@@ -168,7 +168,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from bench.registration_rush import COUNT
+from bench.rush_snippets import COUNT
 from registrations.models import Registration
 
 ticket, work = int(os.environ["CLUSTER_TICKET"]), Path(os.environ["CLUSTER_WORK"])
