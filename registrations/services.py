@@ -2,6 +2,7 @@
 waiting list, and cancellation with promotion. Check-in is in checkins.py."""
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -272,15 +273,24 @@ def _clean_participants(
             )
         if errors:
             raise ValidationError({f"participants[{index}].{k}": v for k, v in errors.items()})
+        exclude = ["registration"]
+        if participant.country.code in _country_codes():
+            # A known code: Django's own check would walk every country's translated name.
+            exclude.append("country")
         try:
             # Field rules; the rules across fields are checked above and by the database.
-            participant.clean_fields(exclude=["registration"])
+            participant.clean_fields(exclude=exclude)
         except ValidationError as error:
             raise ValidationError(
                 {f"participants[{index}].{k}": v for k, v in error.message_dict.items()}
             ) from None
         result.append(participant)
     return result
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(Participant._meta.get_field("country").countries.countries)
 
 
 def _check_allocated(people: list[Participant], allocated: set[str]) -> None:

@@ -30,8 +30,9 @@ from registrations.serializers import (
     RegistrationCreatedSerializer,
     RegistrationInputSerializer,
     RegistrationSerializer,
+    registration_created,
+    registration_input,
 )
-from sportevents.api import validated
 from sportevents.throttles import ScopedRateThrottle
 
 
@@ -155,20 +156,15 @@ class RegistrationViewSet(mixins.ListModelMixin, EventResourceViewSet):
             self.admission = room.admit_client(request, self.event)
             if not self.admission.admitted:
                 return room.queued(self.admission)
-        data = validated(RegistrationInputSerializer, request.data, context={"event": self.event})
-        outcome = services.register(self.event, **data)
+        outcome = services.register(self.event, **registration_input(request.data, self.event))
         # Its event and ticket type are loaded already; its participants are in hand.
         registration = services.with_participants(outcome.registration, outcome.participants)
-        context = {
-            "manage_token": outcome.manage_token,
-            "waitlist_position": outcome.waitlist_position,
-        }
-        return _private(
-            Response(
-                RegistrationCreatedSerializer(registration, context=context).data,
-                status=status.HTTP_201_CREATED,
-            )
+        body = registration_created(
+            registration,
+            manage_token=outcome.manage_token,
+            waitlist_position=outcome.waitlist_position,
         )
+        return _private(Response(body, status=status.HTTP_201_CREATED))
 
     def finalize_response(self, request, response, *args, **kwargs):
         # A pass given to this request goes back with any answer, a refusal too: a client let
