@@ -203,6 +203,9 @@ def flatten_errors(errors: dict) -> dict:
         if key != "participants" or not isinstance(value, dict | list):
             flat[key] = value
             continue
+        if isinstance(value, list) and all(isinstance(message, str) for message in value):
+            flat[key] = value  # the list as a whole: form data's participants are strings
+            continue
         # DRF 3.18 gives the errors by index; older versions as a list, {} for a valid person.
         people = value.items() if isinstance(value, dict) else enumerate(value)
         for index, person in people:

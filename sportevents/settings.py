@@ -365,6 +365,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "sportevents.api.add_error_responses",
+        "sportevents.api_links.add_links",
     ],
     # Fields of the same name with different choices (an organisation's kind and a session's,
     # a member's role and a partner's) need their own enum names in the schema.

@@ -44,8 +44,9 @@ class ReportSchemaField(ReportField):
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
-    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    sponsor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A programme-wide snapshot has no event; an event's own has no sponsor.
+    event = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    sponsor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     report = ReportSchemaField(source="tables", read_only=True)
 
     class Meta:

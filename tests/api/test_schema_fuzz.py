@@ -1,109 +1,67 @@
 """Fuzz the REST API against its own OpenAPI schema with schemathesis, in process (WSGI).
 
-Every operation in /api/schema/ gets generated requests, once anonymously and once with a
-logged-in member's token; each response must not be a server error and must match the schema
-(status code, content type, body). Under CI=1: 50 random examples per operation plus
-schemathesis's coverage phase; locally 10 examples and no coverage phase, to stay well under a
-minute. A failure prints the request as a curl command and the Hypothesis seed to replay it.
+Every operation in /api/schema/ gets generated requests, each sent as the roles of the access
+matrix (anonymous, a participant, another organisation's organiser, a partner, the lead
+organiser, an administrator, a viewer, a sponsor, staff), each with its own API token, in the
+access matrix's world. The schema's examples and every generated example are sent as every role
+in turn (generated once). The coverage phase's hundreds of boundary and invalid values per
+operation go round the roles instead, each to one role chosen from the value, so that every
+role meets that phase and the suite stays within CI's time. Three addresses in four are aimed
+at real rows of the world (tests/api/fuzz_aim.py), so the permission checks, serializers and
+services run, not only the 404. Each response must not be a server error and must match the
+schema (status code, content type, body). How many examples: tests/api/fuzz_schema.py. A failure
+names the role and prints the request as a curl command and the Hypothesis seed to replay it.
 """
 
-import os
+import zlib
 
 import pytest
-import schemathesis
-from django.core.cache import cache
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
+from schemathesis.generation.meta import TestPhase
+
+from tests.api.fuzz_aim import real_parameters
+from tests.api.fuzz_schema import (
+    FUZZ_SETTINGS,
+    SCHEMA,
+    SCHEMA_ERROR,
+    call_and_validate,
+    headers_for,
+    world,  # noqa: F401 (the fixture)
 )
+from tests.security.access_world import ROLES
 
-from events.models import Role
-from sportevents.wsgi import application
-from tests.factories import PASSWORD, MembershipFactory
-
-IN_CI = os.environ.get("CI") == "1"
-MAX_EXAMPLES = 50 if IN_CI else 10
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
-FUZZ_SETTINGS = settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    # No example database: a failure prints its seed and the request to replay it.
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def token_headers(db, api):
-    """The Authorization header of an organisation's administrator."""
-    member = MembershipFactory(role=Role.ADMIN).user
-    response = api.post(
-        "/api/v1/auth/token/", {"email": member.email, "password": PASSWORD}, format="json"
-    )
-    assert response.status_code == 200, response.content
-    return {"Authorization": f"Token {response.json()['token']}"}
+def path_parameter_names(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
 
 
-# Loaded at import: one test per operation. (schemathesis.pytest.from_fixture would load it in a
-# fixture, but schemathesis 4.32.5 sets Node._nodeid, which pytest 9.2 no longer has.)
-# Generating the schema reads no rows, so no database is needed yet.
-try:
-    schema = schemathesis.openapi.from_wsgi(
-        "/api/schema/",
-        application,
-        config=schemathesis.Config.from_dict(
-            {
-                "generation": {"max-examples": MAX_EXAMPLES},
-                # The coverage phase sends every boundary and invalid value it can derive from
-                # the schema (about 2,500 requests here): in CI only, to keep local runs short.
-                "phases": {"coverage": {"enabled": IN_CI}},
-            }
-        ),
-    )
-    SCHEMA_ERROR = None
-except Exception as error:  # A broken schema fails this module's test, not the whole collection.
-    schema, SCHEMA_ERROR = None, f"{type(error).__name__}: {error}"
-
-
-def _call_and_validate(case, headers=None):
-    # The login throttle (10/min) would answer 429 to the fuzzer's many token requests: the rate
-    # limits are not what this test is about.
-    cache.clear()
-    # The request goes straight to the WSGI app, not through Django's test client, so nothing
-    # stops Django from closing the database connection around it, which would end the
-    # test's transaction on PostgreSQL. Do what the test client does.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        case.call_and_validate(headers=headers, checks=CHECKS)
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
-if schema is None:
+if SCHEMA is None:
 
     def test_api_schema_loads():
-        pytest.fail(f"GET /api/schema/ failed, nothing was fuzzed: {SCHEMA_ERROR}", pytrace=False)
+        pytest.fail(SCHEMA_ERROR, pytrace=False)
 
 else:
 
-    @schema.parametrize()
-    @FUZZ_SETTINGS
-    def test_api_anonymous(case, catalogue):
-        _call_and_validate(case)
+    def test_every_address_can_be_aimed(world):  # noqa: F811
+        for operation in SCHEMA.get_all_operations():
+            path = operation.ok().path
+            for target in ("published", "draft", "other"):
+                names = set(real_parameters(world, path, target))
+                assert names == set(path_parameter_names(path)), path
 
-    @schema.parametrize()
+    def roles_for(case) -> tuple[str, ...]:
+        if case.meta is None or case.meta.phase.name != TestPhase.COVERAGE:
+            return ROLES
+        sent = repr((case.method, case.path, case.path_parameters, case.query, case.body))
+        return (ROLES[zlib.crc32(sent.encode()) % len(ROLES)],)
+
+    @SCHEMA.parametrize()
     @FUZZ_SETTINGS
-    def test_api_with_token(case, catalogue, token_headers):
-        _call_and_validate(case, headers=token_headers)
+    def test_api_as_every_role(case, world):  # noqa: F811
+        for role in roles_for(case):
+            try:
+                call_and_validate(case, headers_for(world, role))
+            except Exception as error:
+                error.add_note(f"Sent as: {role}")
+                raise

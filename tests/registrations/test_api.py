@@ -998,3 +998,16 @@ def test_registering_reads_the_event_and_ticket_and_writes_four_rows(
     with CaptureQueriesContext(connection) as offer_queries:
         survey_offer()
     assert len(offer_queries) == 0
+
+
+def test_participants_sent_as_form_fields_are_a_400_not_a_500(api, event, free_ticket):
+    # Form data can only give the participants as strings, which are not people.
+    response = api.post(
+        registrations_url(event),
+        f"ticket_type={free_ticket.pk}&name=Ana&email=ana%40example.org&accept_terms=true"
+        "&participants=Ana&participants=Rui",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"participants"}
+    assert not Registration.objects.exists()

@@ -13,19 +13,23 @@ publication time.
 Built once through the services, as organisers and participants would leave it.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.fields import DateTimeField
 
 from accounts.models import User
 from calendars import services as calendars
+from catalogue.loading import load_actions
+from catalogue.models import Action, ActionField
 from events import services as planning
 from events.models import (
     Event,
@@ -444,3 +448,15 @@ def _session(user: User) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@contextmanager
+def world_for_module(django_db_blocker):
+    """The world, for a module-scoped fixture: built once, in a transaction that is rolled back
+    when the module is done (each test rolls back to it on its own)."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        if not Action.objects.exists():
+            load_actions(Action, ActionField)
+        yield build_world()
+        transaction.set_rollback(True)

@@ -20,11 +20,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
-from catalogue.loading import load_actions
-from catalogue.models import Action, ActionField
 from registrations.models import Registration
 from tests.security.access_addresses import (
     BEARER,
@@ -83,7 +81,7 @@ from tests.security.access_rules import (
     snapshot,
     unsigned,
 )
-from tests.security.access_world import ROLES, Side, build_world
+from tests.security.access_world import ROLES, Side, world_for_module
 
 # Each test runs in a transaction inside the module's, and leaves the world as it found it.
 pytestmark = pytest.mark.django_db
@@ -462,12 +460,8 @@ NOT_IN_MATRIX = {
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast, transaction.atomic():
-        if not Action.objects.exists():
-            load_actions(Action, ActionField)
-        yield build_world()
-        transaction.set_rollback(True)
+    with world_for_module(django_db_blocker) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")
