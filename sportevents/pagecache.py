@@ -1,12 +1,10 @@
 """Public pages and API lists from the cache, fresh the moment anything they show changes.
 
-The cache holds a *data version*, a random string. Any change to the rows public pages show
-replaces it: saving or deleting one of the `WATCHED` models (signals), the few writes that go
-around signals (`public_data_changed()`), and each `migrate`. Each page is kept with the version
-it was rendered under, and both are read in one round trip: a page rendered before the change no
-longer matches, so an edit shows at once, with no list of the pages it touched. The version is
-replaced when the change is made and again when its transaction commits, so a page read in
-between (from the rows as they were) does not match either.
+The cache holds a *data version* (sportevents/versions.py) that any change to the rows public
+pages show replaces: the `WATCHED` models, and the few writes that go around signals
+(`public_data_changed()`). Each page is kept with the version it was rendered under, and both
+are read in one round trip: a page rendered before the change no longer matches, so an edit
+shows at once, with no list of the pages it touched.
 
 Only what is the same for every visitor is kept:
 
@@ -23,14 +21,10 @@ When the cache cannot be reached, every page is rendered as if nothing were cach
 import hashlib
 import json
 import re
-import secrets
 from collections.abc import Callable
 from functools import wraps
 
-from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -38,6 +32,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
+
+from sportevents.versions import DataVersion
 
 VERSION_KEY = "public-data-version"
 TIMEOUT = 60 * 60
@@ -61,31 +57,10 @@ WATCHED = [
 ]
 
 
-def data_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, secrets.token_hex(8), None)
-        version = cache.get(VERSION_KEY)
-    return version or ""  # "": the cache is down, and nothing is kept
-
-
-def _new_version() -> None:
-    cache.set(VERSION_KEY, secrets.token_hex(8), None)
-
-
-def public_data_changed(**_signal) -> None:
-    """Forget every cached page: now, and again once the change is committed."""
-    _new_version()
-    transaction.on_commit(_new_version)
-
-
-def watch() -> None:
-    """Connect the signals (from the project's AppConfig.ready)."""
-    for label in WATCHED:
-        model = apps.get_model(label)
-        post_save.connect(public_data_changed, sender=model, dispatch_uid=f"pagecache-{label}")
-        post_delete.connect(public_data_changed, sender=model, dispatch_uid=f"pagecache-d-{label}")
-    post_migrate.connect(public_data_changed, dispatch_uid="pagecache-migrate")
+PUBLIC_DATA = DataVersion(VERSION_KEY, WATCHED)
+data_version = PUBLIC_DATA.current
+public_data_changed = PUBLIC_DATA.changed
+watch = PUBLIC_DATA.watch
 
 
 def cache_key(kind: str, request, *, daily: bool = False) -> str:

@@ -1,0 +1,46 @@
+"""A data version: a random string in the shared cache that any change to a set of models
+replaces, so whatever was kept under the old one is known to be stale at once, with no list of
+what the change touched.
+
+Saving or deleting a watched model replaces it (signals), and again when the transaction
+commits, so something read in between (from the rows as they were) does not match either; the
+few writes that go around signals call `changed()`; each `migrate` replaces it too. When the
+cache cannot be reached the version is "", and nothing is to be kept under it.
+"""
+
+import secrets
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
+
+
+class DataVersion:
+    def __init__(self, key: str, watched: list[str]):
+        self.key = key
+        self.watched = watched  # model labels
+
+    def current(self) -> str:
+        version = cache.get(self.key)
+        if version is None:
+            cache.add(self.key, secrets.token_hex(8), None)
+            version = cache.get(self.key)
+        return version or ""
+
+    def _replace(self) -> None:
+        cache.set(self.key, secrets.token_hex(8), None)
+
+    def changed(self, **_signal) -> None:
+        """Whatever was kept is stale: now, and again once the change is committed."""
+        self._replace()
+        transaction.on_commit(self._replace)
+
+    def watch(self) -> None:
+        """Connect the signals (from an AppConfig.ready)."""
+        for label in self.watched:
+            model = apps.get_model(label)
+            uid = f"{self.key}-{label}"
+            post_save.connect(self.changed, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(self.changed, sender=model, dispatch_uid=f"{uid}-delete")
+        post_migrate.connect(self.changed, dispatch_uid=f"{self.key}-migrate")
