@@ -45,7 +45,9 @@ def run_script(name: str, *args: str) -> dict | list:
 
 
 def fetch_feed(server: harness.Server) -> float:
-    """The public calendar feed through gunicorn: the largest answer a worker builds."""
+    """The public calendar feed through gunicorn: the largest answer a worker builds (written
+    each time: the cache that would keep it is emptied first)."""
+    harness.flush_cache()
     started = time.perf_counter()
     with urllib.request.urlopen(f"{server.url}/calendar/events.ics", timeout=60) as answer:
         answer.read()
@@ -136,8 +138,9 @@ def print_table(r: dict) -> list[str]:
     c = r["calendar_feed"]
     print("\n-- Calendar feed, 5,000 events (target < 1 s, < 150 MB for the feed)")
     print(
-        f"  {c['vevents']:,} VEVENTs, {c['bytes'] / 1e6:.1f} MB: median {c['median_s']:.2f} s, "
-        f"worst {c['max_s']:.2f} s; 304 {c['not_modified_s']:.2f} s; feed takes "
+        f"  {c['vevents']:,} VEVENTs, {c['bytes'] / 1e6:.1f} MB: written in {c['median_s']:.2f} s "
+        f"(median), worst {c['max_s']:.2f} s; a poll from the cache {c['kept_median_s']:.3f} s; "
+        f"304 {c['not_modified_s']:.3f} s; feed takes "
         f"{c['peak_rss_mb'] - c['baseline_rss_mb']:.0f} MB"
     )
     if not c["target_met"]:

@@ -6,7 +6,7 @@ matches no feed is a plain 404, the same for a mistyped, a renewed and a revoked
 """
 
 import hashlib
-from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,40 +33,55 @@ from calendars.models import MemberFeed
 from events.ical import CalendarWriter
 from events.views.helpers import get_event_for_user
 from registrations import services as registration_services
+from sportevents import pagecache
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 PUBLIC_MAX_AGE = 3600
 PERSONAL_MAX_AGE = 900
 
 
-def _blocks(parts: list[bytes], size: int = 1 << 16) -> Iterator[bytes]:
-    block: list[bytes] = []
-    length = 0
+def _blocks(parts: list[bytes], size: int = 1 << 16) -> list[bytes]:
+    blocks, block, length = [], [], 0
     for part in parts:
         block.append(part)
         length += len(part)
         if length >= size:
-            yield b"".join(block)
+            blocks.append(b"".join(block))
             block, length = [], 0
     if block:
-        yield b"".join(block)
+        blocks.append(b"".join(block))
+    return blocks
 
 
-def calendar_response(
-    request, writer: CalendarWriter, *, filename: str, private: bool = False
-) -> HttpResponse:
-    parts = writer.parts()
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part)
-    # HTTP dates have whole seconds: compare in whole seconds.
-    modified = int(writer.last_modified.timestamp()) if writer.last_modified else None
-    # Streamed from the parts: a feed of thousands of events is never joined into one copy.
-    response = StreamingHttpResponse(_blocks(parts), content_type=CONTENT_TYPE)
-    response["Content-Length"] = str(sum(map(len, parts)))
-    response["ETag"] = '"' + digest.hexdigest()[:32] + '"'
-    if modified is not None:
-        response["Last-Modified"] = http_date(modified)
+@dataclass(frozen=True)
+class Feed:
+    """A written feed: its body in blocks of 64 KiB (a feed of thousands of events is never
+    joined into one copy), its ETag (the body's hash) and its newest change."""
+
+    blocks: list[bytes]
+    etag: str
+    last_modified: int | None  # HTTP dates have whole seconds: compared in whole seconds
+
+    @classmethod
+    def of(cls, writer: CalendarWriter) -> "Feed":
+        blocks = _blocks(writer.parts())
+        digest = hashlib.sha256()
+        for block in blocks:
+            digest.update(block)
+        modified = writer.last_modified
+        return cls(
+            blocks,
+            '"' + digest.hexdigest()[:32] + '"',
+            int(modified.timestamp()) if modified else None,
+        )
+
+
+def calendar_response(request, feed: Feed, *, filename: str, private: bool = False) -> HttpResponse:
+    response = StreamingHttpResponse(iter(feed.blocks), content_type=CONTENT_TYPE)
+    response["Content-Length"] = str(sum(map(len, feed.blocks)))
+    response["ETag"] = feed.etag
+    if feed.last_modified is not None:
+        response["Last-Modified"] = http_date(feed.last_modified)
     if private:
         response["Cache-Control"] = f"private, max-age={PERSONAL_MAX_AGE}"
         # The address is the key to someone's events: keep it out of search engines.
@@ -77,8 +92,8 @@ def calendar_response(
     patch_vary_headers(response, ["Accept-Language"])
     conditional = get_conditional_response(
         request,
-        etag=response["ETag"],
-        last_modified=modified,
+        etag=feed.etag,
+        last_modified=feed.last_modified,
         response=response,
     )
     return conditional or response
@@ -92,7 +107,7 @@ def event_feed(request, slug: str):
     )
     return calendar_response(
         request,
-        feeds.event_calendar(event),
+        Feed.of(feeds.event_calendar(event)),
         filename=f"{event.slug}.ics",
         private=not event.is_public,
     )
@@ -112,7 +127,21 @@ def public_feed(request):
             f"{name}: {' '.join(errors)}" for name, errors in sorted(filterset.errors.items())
         ]
         return _bad_request("\n".join(problems))
-    return calendar_response(request, feeds.public_calendar(filterset.qs), filename="events.ics")
+    return calendar_response(request, _public_feed(request, filterset.qs), filename="events.ics")
+
+
+def _public_feed(request, events) -> Feed:
+    """The whole public feed, which calendar programs poll, is written once per day, language
+    and change to public data (sportevents/pagecache.py) and kept in the cache; a filtered one
+    is written for each request (its variants are many, and each is small)."""
+    if request.GET:
+        return Feed.of(feeds.public_calendar(events))
+    key = pagecache.cache_key("calendar", request, daily=True)
+    version, feed = pagecache.lookup(key)
+    if feed is None:
+        feed = Feed.of(feeds.public_calendar(events))
+        pagecache.keep(key, version, feed)
+    return feed
 
 
 @require_safe
@@ -122,7 +151,7 @@ def participant_feed(request, token: str):
         return _not_found()
     with translation.override(_participant_language(feed.email) or translation.get_language()):
         writer = feeds.participant_calendar(feed.email)
-    return calendar_response(request, writer, filename="my-events.ics", private=True)
+    return calendar_response(request, Feed.of(writer), filename="my-events.ics", private=True)
 
 
 @require_safe
@@ -132,7 +161,9 @@ def member_feed(request, token: str):
         return _not_found()
     with translation.override(feed.user.preferred_language):
         writer = feeds.member_calendar(feed.user)
-    return calendar_response(request, writer, filename="my-organisations.ics", private=True)
+    return calendar_response(
+        request, Feed.of(writer), filename="my-organisations.ics", private=True
+    )
 
 
 def _participant_language(email: str) -> str | None:

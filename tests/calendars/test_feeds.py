@@ -242,3 +242,27 @@ def test_public_feed_runs_the_same_queries_for_one_event_or_many(
     with django_assert_num_queries(5):
         response = client.get(PUBLIC)
     assert len(read(response.getvalue())["by_uid"]) == 1 + 3 + 4 * 3
+
+
+def test_the_public_feed_is_written_once_and_an_edit_shows_at_once(
+    client, world, django_assert_num_queries
+):
+    first = client.get(PUBLIC).getvalue()
+    with django_assert_num_queries(0):  # from the cache: no event, session or venue is read
+        again = client.get(PUBLIC)
+        assert again.getvalue() == first
+    football = world["football"]
+    football.title_i18n = {"en": "Lyon Street Football Cup"}
+    football.save()
+    assert b"Lyon Street Football Cup" in client.get(PUBLIC).getvalue()
+    # In another language it is written (and kept) on its own.
+    german = client.get(PUBLIC, HTTP_ACCEPT_LANGUAGE="de").getvalue()
+    assert german != first
+
+
+def test_a_filtered_public_feed_is_written_for_each_request(
+    client, world, django_assert_num_queries
+):
+    client.get(f"{PUBLIC}?country=FR")
+    with django_assert_num_queries(5):
+        client.get(f"{PUBLIC}?country=FR")
