@@ -1,6 +1,7 @@
 """The registration API's shapes: input serializers that check what a client sent (the rules are
 the services'), and output serializers for ticket types, registrations, tickets and scans."""
 
+import re
 from collections.abc import Mapping
 from types import SimpleNamespace
 
@@ -677,6 +678,10 @@ class CheckInInputSerializer(_EventInputSerializer):
         return data
 
 
+# What CharField refuses in any text: NUL and lone surrogates (which no database stores).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def live_scan(data) -> dict | None:
     """A live scan ({event, token, gate}) read as CheckInInputSerializer reads it, without
     building it: the door sends hundreds a minute. None for anything else (a scan with its own
@@ -687,7 +692,7 @@ def live_scan(data) -> dict | None:
     if not (type(event) is str and type(token) is str and type(gate) is str):
         return None
     token, gate = token.strip(), gate.strip()
-    if not (0 < len(token) <= 400 and len(gate) <= 60) or "\x00" in token + gate:
+    if not (0 < len(token) <= 400 and len(gate) <= 60) or _UNSTORABLE.search(token + gate):
         return None
     return {"event": event, "token": token, "gate": gate}
 

@@ -1,6 +1,7 @@
 """The door of an event is read once for a scanner and kept between scans
 (registrations/doors.py); every change to what it was read from shows at the next scan."""
 
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -110,6 +111,8 @@ def test_a_live_scan_is_read_as_the_serializer_reads_it(event, lead, data):
         {"event": "e", "token": "x" * 401},
         {"event": "e", "token": "t", "gate": "g" * 61},
         {"event": "e", "token": "t\x00"},
+        {"event": "e", "token": "t", "gate": "A\ud800"},
+        {"event": "e", "token": "t\udfff"},
         {"event": "e", "token": 7},
         {"event": 7, "token": "t"},
         {"event": "e", "token": "t", "gate": None},
@@ -121,3 +124,12 @@ def test_a_live_scan_is_read_as_the_serializer_reads_it(event, lead, data):
 )
 def test_anything_else_goes_to_the_serializer(data):
     assert live_scan(data) is None
+
+
+def test_a_scan_with_a_lone_surrogate_is_a_400(door, event, ticket):
+    # Valid JSON (the surrogate escaped as \\ud800), but no database can store it.
+    body = json.dumps({"event": event.slug, "token": ticket(), "gate": "A\ud800"})
+    response = door.post(CHECKINS, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "gate" in response.json()["errors"]
+    assert not event.check_ins.exists()
