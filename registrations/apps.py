@@ -5,6 +5,7 @@ class RegistrationsConfig(AppConfig):
     name = "registrations"
 
     def ready(self):
-        from registrations import doors
+        from registrations import desks, doors
 
+        desks.DESK_DATA.watch()
         doors.DOOR_DATA.watch()

@@ -9,7 +9,6 @@ ends, or a key that is retired, is refused from the next scan on. With the cache
 kept; a refusal (no such event, not an organiser) is never kept.
 """
 
-import time
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from events.models import Event
 from events.permissions import access_for
 from registrations import tickets
 from sportevents.errors import Forbidden
-from sportevents.versions import DataVersion
+from sportevents.versions import DataVersion, KeptInWorker
 
 DOOR_DATA = DataVersion(
     "door-data-version",
@@ -30,10 +29,7 @@ DOOR_DATA = DataVersion(
         "registrations.EventKey",
     ],
 )
-KEEP_SECONDS = 60
-MAX_KEPT = 1_000  # doors a worker keeps; past that it starts afresh
-
-_kept: dict[tuple[int, str], tuple[str, float, "Door"]] = {}
+KEPT = KeptInWorker(DOOR_DATA)  # per (scanner, event)
 
 
 @dataclass(frozen=True)
@@ -52,17 +48,12 @@ def open_door(event: Event, by) -> Door:
 def door_for(slug: str, by) -> Door | None:
     """The door of the event `slug` for `by`, from the worker's memory when nothing it was read
     from has changed; None when `by` cannot see such an event."""
-    version = DOOR_DATA.current()
-    now = time.monotonic()
-    kept = _kept.get((by.pk, slug))
-    if kept is not None and version and kept[0] == version and kept[1] > now:
-        return kept[2]
+    version, kept = KEPT.get((by.pk, slug))
+    if kept is not None:
+        return kept
     event = Event.objects.visible_to(by).filter(slug=slug).first()
     if event is None:
         return None
     door = open_door(event, by)
-    if version:
-        if len(_kept) >= MAX_KEPT:
-            _kept.clear()
-        _kept[(by.pk, slug)] = (version, now + KEEP_SECONDS, door)
+    KEPT.keep((by.pk, slug), version, door)
     return door

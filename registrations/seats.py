@@ -5,8 +5,8 @@ allocations' rows (by country)."""
 
 from collections import Counter
 
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db import connection, transaction
+from django.db.models import F
 
 from registrations.models import (
     Participant,
@@ -29,16 +29,38 @@ def allocated_countries(ticket_type: TicketType) -> set[str]:
     return {str(code) for code in ticket_type.allocations.values_list("country", flat=True)}
 
 
-def _someone_waits(ticket_type: TicketType, countries) -> Exists:
-    waiting = Registration.objects.filter(
-        ticket_type=OuterRef("pk"), status=RegistrationStatus.WAITLISTED
+def _take_from_ticket_type(ticket_type_id: int, seats: int, waiting_for) -> bool:
+    """Raise `taken` by `seats` if they fit and the ticket is on sale; with `waiting_for`, only if
+    no one waits for these seats (a list of countries: no one waiting from them; True: no one
+    at all). One UPDATE, written out: it runs for every registration, and Django's ORM would
+    build and compile it, subqueries and all, each time (a good part of a registration's CPU)."""
+    sql = (
+        f"UPDATE {_TICKET_TYPES} SET taken = taken + %s"
+        " WHERE id = %s AND is_active AND taken <= capacity - %s"
     )
-    if countries:
-        # With allocations, each country has its own line.
-        waiting = waiting.filter(
-            Exists(Participant.objects.filter(registration=OuterRef("pk"), country__in=countries))
+    params = [seats, ticket_type_id, seats]
+    if waiting_for:
+        sql += (
+            f" AND NOT EXISTS (SELECT 1 FROM {_REGISTRATIONS} r"
+            f" WHERE r.ticket_type_id = {_TICKET_TYPES}.id AND r.status = %s"
         )
-    return Exists(waiting)
+        params.append(RegistrationStatus.WAITLISTED)
+        if waiting_for is not True:  # with allocations, each country has its own line
+            sql += (
+                f" AND EXISTS (SELECT 1 FROM {_PARTICIPANTS} p WHERE p.registration_id = r.id"
+                f" AND p.country IN ({', '.join(['%s'] * len(waiting_for))}))"
+            )
+            params.extend(waiting_for)
+        sql += ")"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
+
+
+_TICKET_TYPES, _REGISTRATIONS, _PARTICIPANTS = (
+    connection.ops.quote_name(model._meta.db_table)
+    for model in (TicketType, Registration, Participant)
+)
 
 
 def take(
@@ -52,16 +74,12 @@ def take(
     `after_waiting_list`: only if no one waits for these seats (newcomers queue behind).
     Call inside a transaction."""
     seats = sum(countries.values())
-    rows = TicketType.objects.filter(
-        pk=ticket_type.pk, is_active=True, taken__lte=F("capacity") - seats
-    )
-    if after_waiting_list:
-        rows = rows.filter(~_someone_waits(ticket_type, list(countries) if allocated else None))
+    waiting_for = after_waiting_list and (sorted(countries) if allocated else True)
     if not allocated:
-        return bool(rows.update(taken=F("taken") + seats))
+        return _take_from_ticket_type(ticket_type.pk, seats, waiting_for)
     try:
         with transaction.atomic():  # a savepoint: a country that is full undoes the others
-            if not rows.update(taken=F("taken") + seats):
+            if not _take_from_ticket_type(ticket_type.pk, seats, waiting_for):
                 raise _Full
             for country, count in sorted(countries.items()):
                 if not TicketAllocation.objects.filter(

@@ -15,6 +15,7 @@ from events.models import Event
 from events.serializers import AwareDateTimeField
 from registrations import checkins
 from registrations.ages import AgeGroup, age_group
+from registrations.desks import Desk
 from registrations.forms import ACCESSIBILITY_NEEDS, MAX_PARTICIPANTS
 from registrations.models import (
     CheckInReason,
@@ -305,21 +306,22 @@ _REGISTRATION_FIELDS = {
 }
 
 
-def registration_input(data, event: Event) -> dict:
-    """What RegistrationInputSerializer validates `data` to, for `event`. A registration rush
-    sends thousands of these a minute: valid input is read by the serializer's own fields
-    without building it (its fields are copied for every instance, the participants' too),
-    and the serializer itself answers only input it must refuse, with its errors (a 400)."""
+def registration_input(data, desk: Desk) -> dict:
+    """What RegistrationInputSerializer validates `data` to, for the desk's event. A
+    registration rush sends thousands of these a minute: valid input is read by the serializer's
+    own fields without building it (its fields are copied for every instance, the participants'
+    too), its ticket type from the desk, and the serializer itself answers only input it must
+    refuse, with its errors (a 400)."""
     try:
         ticket_type_id = data.get("ticket_type") if isinstance(data, Mapping) else None
         if type(ticket_type_id) is not int:
             raise _NeedsSerializer
         values = _read(_REGISTRATION_FIELDS, data)
-        ticket_type = event.ticket_types.with_allocation_flag().filter(pk=ticket_type_id).first()
+        ticket_type = desk.ticket_type(ticket_type_id)
         if ticket_type is None:
             raise _NeedsSerializer
     except _NeedsSerializer:
-        return validated(RegistrationInputSerializer, data, context={"event": event})
+        return validated(RegistrationInputSerializer, data, context={"event": desk.event})
     return _registration_defaults({"ticket_type": ticket_type, **values})
 
 

@@ -9,6 +9,7 @@ cache cannot be reached the version is "", and nothing is to be kept under it.
 """
 
 import secrets
+import time
 
 from django.apps import apps
 from django.core.cache import cache
@@ -44,3 +45,29 @@ class DataVersion:
             post_save.connect(self.changed, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(self.changed, sender=model, dispatch_uid=f"{uid}-delete")
         post_migrate.connect(self.changed, dispatch_uid=f"{self.key}-migrate")
+
+
+class KeptInWorker:
+    """What one worker process keeps between requests, each entry under the data version it was
+    read under and for `seconds` at most: the next request after a change reads afresh. With
+    the cache down (no version) nothing is kept."""
+
+    def __init__(self, data: DataVersion, *, seconds: int = 60, max_kept: int = 1_000):
+        self.data, self.seconds, self.max_kept = data, seconds, max_kept
+        self._kept: dict = {}
+
+    def get(self, key) -> tuple[str, object]:
+        """The current version, and what is kept for `key` under it (else None). Read the
+        version first, then the rows: rows read after a change are kept under a new version."""
+        version = self.data.current()
+        kept = self._kept.get(key)
+        if kept is not None and version and kept[0] == version and kept[1] > time.monotonic():
+            return version, kept[2]
+        return version, None
+
+    def keep(self, key, version: str, value) -> None:
+        if not version:
+            return
+        if len(self._kept) >= self.max_kept:
+            self._kept.clear()
+        self._kept[key] = (version, time.monotonic() + self.seconds, value)

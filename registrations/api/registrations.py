@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from events.api.common import EventResourceViewSet
 from events.models import Event
-from registrations import services
+from registrations import desks, services
 from registrations.api import waiting_room as room
 from registrations.api.common import IsEventEditor, _private
 from registrations.models import (
@@ -152,11 +152,12 @@ class RegistrationViewSet(mixins.ListModelMixin, EventResourceViewSet):
         responses={201: RegistrationCreatedSerializer, 429: room.QUEUED_RESPONSE},
     )
     def create(self, request, slug=None):
-        if room.stands(self.event):  # the room off: one field of the event already loaded
-            self.admission = room.admit_client(request, self.event)
+        desk = desks.desk_for(request.user, slug)  # kept between registrations
+        if room.stands(desk.event):  # the room off: one field of the event already loaded
+            self.admission = room.admit_client(request, desk.event)
             if not self.admission.admitted:
                 return room.queued(self.admission)
-        outcome = services.register(self.event, **registration_input(request.data, self.event))
+        outcome = services.register(desk.event, **registration_input(request.data, desk))
         # Its event and ticket type are loaded already; its participants are in hand.
         registration = services.with_participants(outcome.registration, outcome.participants)
         body = registration_created(

@@ -7,6 +7,7 @@ from django.utils import translation
 from rest_framework.exceptions import ValidationError
 
 from registrations import services
+from registrations.desks import open_desk
 from registrations.forms import MAX_PARTICIPANTS
 from registrations.serializers import (
     ParticipantInputSerializer,
@@ -74,7 +75,7 @@ def test_valid_input_reads_as_the_serializer_reads_it(event, free_ticket, fields
     if data["ticket_type"] == "TICKET":
         data["ticket_type"] = str(free_ticket.pk)
     with translation.override("de"):
-        quick, full = registration_input(data, event), _by_serializer(data, event)
+        quick, full = registration_input(data, open_desk(event)), _by_serializer(data, event)
     assert quick == full
     assert quick["language"] == fields.get("language", "de")
     assert quick["ticket_type"].has_allocations is False
@@ -102,7 +103,7 @@ def test_refused_input_gets_the_serializers_errors(event, free_ticket, fields):
     with pytest.raises(ValidationError) as full:
         _by_serializer(data, event)
     with pytest.raises(ValidationError) as quick:
-        registration_input(data, event)
+        registration_input(data, open_desk(event))
     assert quick.value.detail == full.value.detail
 
 
@@ -111,7 +112,7 @@ def test_another_events_ticket_type_is_refused_as_the_serializer_refuses_it(free
     with pytest.raises(ValidationError) as full:
         _by_serializer(data, other)
     with pytest.raises(ValidationError) as quick:
-        registration_input(data, other)
+        registration_input(data, open_desk(other))
     assert quick.value.detail == full.value.detail
     assert "ticket_type" in quick.value.detail
 
@@ -127,7 +128,7 @@ def test_the_answer_is_the_serializers(event, lead, paid_ticket, language):
             ("eva@example.org", [ADULT], paid_ticket),  # pending payment
         ]:
             data = _body(ticket_type, email=email, participants=people, join_waiting_list=True)
-            outcomes.append(services.register(event, **registration_input(data, event)))
+            outcomes.append(services.register(event, **registration_input(data, open_desk(event))))
         for outcome in outcomes:
             registration = services.with_participants(outcome.registration, outcome.participants)
             context = {
