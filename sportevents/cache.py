@@ -67,14 +67,15 @@ class ForgivingRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = _ForgivingClient
 
-    def count(self, key: str, timeout: int, version=None) -> int:
-        """Add one to a counter that expires `timeout` seconds after it was created; the new
-        count, in one round trip: SET NX then INCR in MULTI/EXEC, so the counter cannot expire
-        between the two and be left without a timeout. Stored as Django's Redis cache stores
-        integers, so `get` reads it."""
-        key = self.make_and_validate_key(key, version=version)
-        client = self._cache.get_client(key, write=True)
-        pipe = client.pipeline(transaction=True)
-        pipe.set(key, 0, ex=timeout, nx=True)
-        pipe.incr(key)
-        return pipe.execute()[1]
+    def count(self, keys: list[str], timeout: int, version=None) -> list[int]:
+        """Add one to each counter of `keys`, each expiring `timeout` seconds after it was
+        created; their new counts, in one round trip: SET NX then INCR for each in MULTI/EXEC,
+        so no counter can expire between the two and be left without a timeout. Stored as
+        Django's Redis cache stores integers, so `get` reads them. (Writes all go to the first
+        server: one client serves every key.)"""
+        made = [self.make_and_validate_key(key, version=version) for key in keys]
+        pipe = self._cache.get_client(made[0], write=True).pipeline(transaction=True)
+        for key in made:
+            pipe.set(key, 0, ex=timeout, nx=True)
+            pipe.incr(key)
+        return pipe.execute()[1::2]

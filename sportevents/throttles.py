@@ -30,12 +30,16 @@ from sportevents.views import error_response
 logger = logging.getLogger(__name__)
 
 
-def count_in_window(cache, key: str, timeout: int) -> int:
-    """Add one to the counter `key`, created with `timeout`; the new count. In Redis one round
-    trip (ForgivingRedisCache.count); elsewhere (the local-memory cache of a development
-    machine) two calls."""
+def count_in_window(cache, keys: list[str], timeout: int) -> list[int]:
+    """Add one to each counter of `keys`, created with `timeout`; the new counts. In Redis one
+    round trip for them all (ForgivingRedisCache.count); elsewhere (the local-memory cache of a
+    development machine) two calls per key."""
     if hasattr(cache, "count"):
-        return cache.count(key, timeout)
+        return cache.count(keys, timeout)
+    return [_count_one(cache, key, timeout) for key in keys]
+
+
+def _count_one(cache, key: str, timeout: int) -> int:
     cache.add(key, 0, timeout)
     try:
         return cache.incr(key)
@@ -46,19 +50,25 @@ def count_in_window(cache, key: str, timeout: int) -> int:
 
 class CountingThrottle(throttling.SimpleRateThrottle):
     """Placed after a DRF throttle in the bases: the DRF class finds the scope, rate and cache
-    key; this counts the requests per window instead of keeping their times."""
+    key; this counts the requests per window instead of keeping their times. A request may
+    count against several keys (`cache_keys`), all at the same rate, in one round trip."""
+
+    def cache_keys(self, request, view) -> list[str]:
+        key = self.get_cache_key(request, view)
+        return [] if key is None else [key]
 
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
             return True
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
+        keys = self.cache_keys(request, view)
+        if not keys:
             return True
+        self.key = keys[0]
         self.now = self.timer()
         start = int(self.now // self.duration) * self.duration
         self.window_end = start + self.duration
-        count = count_in_window(self.cache, f"{self.key}:{start}", self.duration + 1)
-        return count <= self.num_requests
+        counts = count_in_window(self.cache, [f"{key}:{start}" for key in keys], self.duration + 1)
+        return max(counts) <= self.num_requests
 
     def wait(self) -> float:
         return max(0.0, self.window_end - self.now)

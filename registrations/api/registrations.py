@@ -36,16 +36,18 @@ from registrations.serializers import (
 from sportevents.throttles import ScopedRateThrottle
 
 
-class RegistrationEmailThrottle(ScopedRateThrottle):
-    """Registrations per email address, from however many addresses they come."""
+class RegistrationThrottle(ScopedRateThrottle):
+    """Registrations per client address (per account when logged in), and per email address
+    from however many addresses they come: two counters at one rate, in one round trip."""
 
-    def get_cache_key(self, request, view):
+    def cache_keys(self, request, view) -> list[str]:
+        keys = super().cache_keys(request, view)
         data = request.data
         email = data.get("email") if isinstance(data, Mapping) else None
-        if not isinstance(email, str) or not email.strip():
-            return None  # the serializer refuses it
-        ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-        return self.cache_format % {"scope": f"{self.scope}_email", "ident": ident}
+        if isinstance(email, str) and email.strip():  # else the serializer refuses it
+            ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+            keys.append(self.cache_format % {"scope": f"{self.scope}_email", "ident": ident})
+        return keys
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -122,8 +124,7 @@ class RegistrationViewSet(mixins.ListModelMixin, EventResourceViewSet):
 
     def get_throttles(self):
         if self.action == "create":
-            # Per client address (per account when logged in), and per email address.
-            return [ScopedRateThrottle(), RegistrationEmailThrottle()]
+            return [RegistrationThrottle()]
         return super().get_throttles()
 
     def rows_of(self, event):

@@ -64,7 +64,7 @@ def test_in_redis_a_counter_takes_one_round_trip_and_always_expires(throttle):
     key = "throttle-test-counter"
     client = cache._cache.get_client(key, write=True)
     stored = cache.make_and_validate_key(key)
-    assert [cache.count(key, 30) for _ in range(3)] == [1, 2, 3]
+    assert [cache.count([key], 30) for _ in range(3)] == [[1], [2], [3]]
     assert cache.get(key) == 3  # stored as Django's cache stores integers
     assert 0 < client.ttl(stored) <= 30  # created with its window, never left without one
     calls = []
@@ -78,7 +78,8 @@ def test_in_redis_a_counter_takes_one_round_trip_and_always_expires(throttle):
 
     type(client).pipeline = counting_pipeline
     try:
-        assert cache.count(key, 30) == 4
+        assert cache.count([key], 30) == [4]
+        assert cache.count(["throttle-test-other", key], 30) == [1, 5]
     finally:
         type(client).pipeline = original
-    assert calls == [2]  # SET NX and INCR, sent together
+    assert calls == [2, 4]  # SET NX and INCR per counter, sent together
