@@ -224,6 +224,8 @@ OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 30, minimum=1)
 
 # Celery: workers on Redis in production; in process (eager) when no REDIS_URL is set.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+if REDIS_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "sportevents.broker:Transport"  # kombu's, one client kept
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
