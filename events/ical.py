@@ -83,6 +83,13 @@ def fold(line: str) -> str:
     return b"\r\n ".join(parts).decode()
 
 
+def _block(lines: list[str]) -> str:
+    """Content lines, each folded, joined with CRLF (none at the end); empty ones left out."""
+    return "\r\n".join(
+        line if len(line) <= LINE_LIMIT and line.isascii() else fold(line) for line in lines if line
+    )
+
+
 def utc_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -143,11 +150,12 @@ class CalendarWriter:
         self.phases = _labels(Phase.choices)
         self._events: dict[int, dict] = {}
         self._leads: dict[int, str] = {}
-        self._sessions: dict[tuple, tuple[str, str]] = {}
+        self._sessions: dict[tuple, str] = {}
         # One URL lookup for all events: thousands of them in a large feed.
         self._event_path = reverse("events:event", args=[_SLUG])
-        self._venues: dict[int, tuple[str, str]] = {}
+        self._venues: dict[int, str] = {}
         self._zone_cache: dict[str, ZoneInfo] = {}
+        self._stamp_blocks: dict[datetime, str] = {}
 
     # Components ------------------------------------------------------------------------
 
@@ -172,8 +180,6 @@ class CalendarWriter:
         modified = max(event.updated_at, event.lead.updated_at, modified or event.updated_at)
         text = self._event_text(event, sports)
         lines = [
-            f"UID:event-{event.pk}@{self.host}",
-            *self._stamps(modified),
             f"DTSTART;VALUE=DATE:{date_value(event.starts_on)}",
             f"DTEND;VALUE=DATE:{date_value(event.ends_on + timedelta(days=1))}",
             f"SUMMARY:{escape_text(self._summary(text['title'], status))}",
@@ -185,46 +191,30 @@ class CalendarWriter:
             f"SEQUENCE:{event.sequence + sequence}",
             "TRANSP:TRANSPARENT",
         ]
-        self._add(lines)
+        self._add(fold(f"UID:event-{event.pk}@{self.host}"), self._stamps(modified), _block(lines))
         for session in event.sessions.all() if sessions is None else sessions:
-            self.add_session(session, event, status=status, sequence=sequence, modified=modified)
+            self._add_session(session, event, text, status, event.sequence + sequence, modified)
 
-    def add_session(
-        self,
-        session,
-        event,
-        *,
-        status: str | None = None,
-        sequence: int = 0,
-        modified: datetime | None = None,
-    ) -> None:
-        status = self._status(event, status)
+    def _add_session(self, session, event, text: dict, status: str, sequence: int, modified):
+        """A session of `event` (its text, status, sequence and newest change given)."""
         venue = session.venue
-        modified = max(
-            session.updated_at, event.updated_at, venue.updated_at, modified or event.updated_at
-        )
-        text = self._event_text(event)
-        location, geo = self._venue_text(venue)
-        description, categories = self._session_text(event, session.kind, status)
-        title = self._summary(f"{session.title} – {text['title']}", status)
+        modified = max(session.updated_at, venue.updated_at, modified)
+        if status == Status.CANCELLED:
+            title = escape_text(self._summary(f"{session.title} – {text['title']}", status))
+        else:  # escaping goes character by character: the event's part is escaped already
+            title = f"{escape_text(session.title)} – {text['escaped_title']}"
         self._add(
-            [
-                f"UID:session-{session.pk}@{self.host}",
-                *self._stamps(modified),
-                self._local("DTSTART", session.starts_at, venue.timezone),
-                self._local("DTEND", session.ends_at, venue.timezone),
-                f"SUMMARY:{escape_text(title)}",
-                location,
-                geo,
-                description,
-                f"URL:{text['url']}",
-                text["organizer"],
-                categories,
-                f"RELATED-TO;RELTYPE=PARENT:event-{event.pk}@{self.host}",
-                f"STATUS:{status}",
-                # The session shares its event's status: the event's changes count here too.
-                f"SEQUENCE:{session.sequence + event.sequence + sequence}",
-            ]
+            fold(f"UID:session-{session.pk}@{self.host}"),
+            self._stamps(modified),
+            self._local("DTSTART", session.starts_at, venue.timezone),
+            self._local("DTEND", session.ends_at, venue.timezone),
+            fold(f"SUMMARY:{title}"),
+            # LOCATION and GEO; then DESCRIPTION, URL, ORGANIZER, CATEGORIES, RELATED-TO and
+            # STATUS: the lines a session shares with its venue's and its event's others.
+            self._venue_text(venue),
+            self._session_text(event, text, session.kind, status),
+            # The session shares its event's status: the event's changes count here too.
+            f"SEQUENCE:{session.sequence + sequence}",
         )
 
     def add_milestone(self, milestone, event) -> None:
@@ -242,20 +232,22 @@ class CalendarWriter:
         plan_url = absolute(reverse("events:event_plan", args=[event.slug]))
         details.append(plan_url)
         self._add(
-            [
-                f"UID:milestone-{milestone.pk}@{self.host}",
-                *self._stamps(max(milestone.updated_at, event.updated_at)),
-                f"DTSTART;VALUE=DATE:{date_value(milestone.due_on)}",
-                f"DTEND;VALUE=DATE:{date_value(milestone.due_on + timedelta(days=1))}",
-                f"SUMMARY:{escape_text(self._summary(title, status))}",
-                f"DESCRIPTION:{escape_text(chr(10).join(details))}",
-                f"URL:{plan_url}",
-                self._categories([_("Milestone"), phase]),
-                f"RELATED-TO;RELTYPE=PARENT:event-{event.pk}@{self.host}",
-                f"STATUS:{status}",
-                f"SEQUENCE:{milestone.sequence + event.sequence}",
-                "TRANSP:TRANSPARENT",
-            ]
+            fold(f"UID:milestone-{milestone.pk}@{self.host}"),
+            self._stamps(max(milestone.updated_at, event.updated_at)),
+            _block(
+                [
+                    f"DTSTART;VALUE=DATE:{date_value(milestone.due_on)}",
+                    f"DTEND;VALUE=DATE:{date_value(milestone.due_on + timedelta(days=1))}",
+                    f"SUMMARY:{escape_text(self._summary(title, status))}",
+                    f"DESCRIPTION:{escape_text(chr(10).join(details))}",
+                    f"URL:{plan_url}",
+                    self._categories([_("Milestone"), phase]),
+                    f"RELATED-TO;RELTYPE=PARENT:event-{event.pk}@{self.host}",
+                    f"STATUS:{status}",
+                    f"SEQUENCE:{milestone.sequence + event.sequence}",
+                    "TRANSP:TRANSPARENT",
+                ]
+            ),
         )
 
     # Output ----------------------------------------------------------------------------
@@ -296,30 +288,38 @@ class CalendarWriter:
         if text is None:
             if sports is None:
                 sports = [link.sport for link in event.sports.all()]
+            title = event.title
             text = self._events[event.pk] = {
-                "title": event.title,
+                "pk": event.pk,
+                "title": title,
+                "escaped_title": escape_text(title),
                 "url": absolute(self._event_path.replace(_SLUG, event.slug)),
                 "organizer": self._organizer(event.lead),
                 "sports": [self.sports.get(code, code) for code in sports],
             }
         return text
 
-    def _session_text(self, event, kind: str, status: str) -> tuple[str, str]:
-        """The DESCRIPTION and CATEGORIES lines a session shares with its event's others of
-        its kind: made once per event and kind."""
-        key = (event.pk, kind, status)
-        lines = self._sessions.get(key)
-        if lines is None:
-            text = self._event_text(event)
+    def _session_text(self, event, text: dict, kind: str, status: str) -> str:
+        """The lines from DESCRIPTION to STATUS that a session shares with its event's others of
+        its kind, folded: written once per event, kind and status."""
+        key = (text["pk"], kind, status)
+        block = self._sessions.get(key)
+        if block is None:
             label = self.kinds.get(kind, kind)
             description = f"{label} – {text['title']}\n\n"
             if status == Status.CANCELLED and event.cancellation_reason:
                 description += f"{event.cancellation_reason}\n\n"
-            lines = self._sessions[key] = (
-                f"DESCRIPTION:{escape_text(description + text['url'])}",
-                self._categories([label, *text["sports"]]),
+            block = self._sessions[key] = _block(
+                [
+                    f"DESCRIPTION:{escape_text(description + text['url'])}",
+                    f"URL:{text['url']}",
+                    text["organizer"],
+                    self._categories([label, *text["sports"]]),
+                    f"RELATED-TO;RELTYPE=PARENT:event-{event.pk}@{self.host}",
+                    f"STATUS:{status}",
+                ]
             )
-        return lines
+        return block
 
     def _organizer(self, lead) -> str:
         line = self._leads.get(lead.pk)
@@ -330,30 +330,32 @@ class CalendarWriter:
             )
         return line
 
-    def _venue_text(self, venue) -> tuple[str, str]:
-        text = self._venues.get(venue.pk)
-        if text is None:
-            location = fold(f"LOCATION:{escape_text(f'{venue.name}, {venue.full_address}')}")
+    def _venue_text(self, venue) -> str:
+        """A venue's LOCATION and GEO lines, folded: written once per venue."""
+        block = self._venues.get(venue.pk)
+        if block is None:
             geo = ""
             if venue.has_coordinates:
                 geo = f"GEO:{float(venue.latitude):.6f};{float(venue.longitude):.6f}"
-            text = self._venues[venue.pk] = (location, geo)
-        return text
+            location = f"LOCATION:{escape_text(f'{venue.name}, {venue.full_address}')}"
+            block = self._venues[venue.pk] = _block([location, geo])
+        return block
 
-    def _add(self, lines: list[str]) -> None:
-        folded = [
-            line if len(line) <= LINE_LIMIT and line.isascii() else fold(line)
-            for line in lines
-            if line
-        ]
-        # Kept encoded: a large feed's text is never held twice at full size.
-        self.components.append("\r\n".join(["BEGIN:VEVENT", *folded, "END:VEVENT", ""]).encode())
+    def _add(self, *blocks: str) -> None:
+        """A VEVENT of content lines folded already (a block may hold several); empty blocks
+        are left out. Kept encoded: a large feed's text is never held twice at full size."""
+        text = "\r\n".join(["BEGIN:VEVENT", *filter(None, blocks), "END:VEVENT", ""])
+        self.components.append(text.encode())
 
-    def _stamps(self, modified: datetime) -> tuple[str, str]:
+    def _stamps(self, modified: datetime) -> str:
+        """DTSTAMP and LAST-MODIFIED; written once per moment (many rows share theirs)."""
         if self.last_modified is None or modified > self.last_modified:
             self.last_modified = modified
-        stamp = utc_stamp(modified)
-        return f"DTSTAMP:{stamp}", f"LAST-MODIFIED:{stamp}"
+        block = self._stamp_blocks.get(modified)
+        if block is None:
+            stamp = utc_stamp(modified)
+            block = self._stamp_blocks[modified] = f"DTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}"
+        return block
 
     def _local(self, name: str, moment: datetime, tzid: str) -> str:
         local = moment.astimezone(self._zone(tzid))
