@@ -23,6 +23,7 @@ from registrations.serializers import (
     ScanSerializer,
     TicketKeysSerializer,
     live_scan,
+    scan_answer,
 )
 from sportevents.api import validated
 from sportevents.throttles import ScopedRateThrottle
@@ -51,7 +52,7 @@ class CheckInView(APIView):
             data = validated(CheckInInputSerializer, request.data, context={"request": request})
             event = data.pop("event")
             scan = checkins.check_in(event, by=request.user, **data)
-        return Response(ScanSerializer(scan, context={"event": event}).data)
+        return Response(scan_answer(scan, event))
 
 
 class CheckInSyncView(APIView):

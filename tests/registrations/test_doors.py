@@ -7,12 +7,17 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models import Membership
-from registrations import tickets
+from registrations import checkins, tickets
 from registrations.models import EventKey
-from registrations.serializers import CheckInInputSerializer, live_scan
+from registrations.serializers import (
+    CheckInInputSerializer,
+    ScanSerializer,
+    live_scan,
+    scan_answer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +138,31 @@ def test_a_scan_with_a_lone_surrogate_is_a_400(door, event, ticket):
     assert response.status_code == 400
     assert "gate" in response.json()["errors"]
     assert not event.check_ins.exists()
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_the_answer_at_the_door_is_the_serializers(
+    event, lead, free_ticket, sign_up, person, language
+):
+    """CheckInView answers with scan_answer(), written out; the OpenAPI schema publishes
+    ScanSerializer: every kind of answer must be the same from both."""
+    consenting = person(
+        name="Eda Kaya",
+        accessibility_consent=True,
+        accessibility_needs=["step-free"],
+        accessibility_note="Wheelchair",
+    )
+    registration = sign_up(free_ticket, participants=[consenting, person(name="Rui Costa")])
+    first, second = (tickets.sign(p) for p in registration.registration.participants.all())
+    scans = [
+        checkins.check_in(event, token=first, gate="A", by=lead),  # valid, with needs
+        checkins.check_in(event, token=first, gate="B", by=lead),  # already, with previous
+        checkins.check_in(event, token=second, gate="A", by=lead),  # valid, no consent
+        checkins.check_in(event, token=first[:-4] + "AAAA", gate="A", by=lead),  # invalid
+    ]
+    assert [scan.result for scan in scans] == ["valid", "already", "valid", "invalid"]
+    with translation.override(language):
+        for scan in scans:
+            expected = ScanSerializer(scan, context={"event": event}).data
+            assert scan_answer(scan, event) == expected
+            assert json.dumps(scan_answer(scan, event)) == json.dumps(expected)
