@@ -126,8 +126,8 @@ class Server:
                 f"127.0.0.1:{PORT}",
                 "--log-level",
                 "warning",
-                "--access-logfile",
-                "/dev/null",
+                # No access log, as in production (deploy/gunicorn.conf.py): the app writes its
+                # own, and gunicorn formats every request's record even for /dev/null.
             ],
             cwd=ROOT,
             env=env(self.database),
