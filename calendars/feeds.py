@@ -94,7 +94,8 @@ def programmes(events) -> list[tuple[Event, list[SessionRow], list[str]]]:
 
 
 def _rows(values_list, chunk: int = 2000):
-    """The rows of a values_list() of plain columns, a chunk at a time. On PostgreSQL its
+    """The rows of a values_list() of plain columns. On PostgreSQL they come in one result (a
+    feed's 20,000 sessions take a few MB there) and are made into tuples a chunk at a time; its
     timestamps are read by psycopg's own loader: Django's wraps it in Python to set the time
     zone, and a feed's 60,000 session times took 0.2 s of its second that way. The connection's
     time zone is UTC (Django sets it), so psycopg's gives the same aware datetimes in UTC."""

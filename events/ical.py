@@ -324,8 +324,9 @@ class CalendarWriter:
     def _organizer(self, lead) -> str:
         line = self._leads.get(lead.pk)
         if line is None:
-            # The organisation has no mailbox of its own; its page is how to reach it.
-            line = self._leads[lead.pk] = fold(
+            # The organisation has no mailbox of its own; its page is how to reach it. Kept
+            # unfolded: the component it goes into folds it, once.
+            line = self._leads[lead.pk] = (
                 f"ORGANIZER;CN={quote_param(lead.name)}:{absolute(lead.get_absolute_url())}"
             )
         return line

@@ -74,7 +74,7 @@ def take(
     `after_waiting_list`: only if no one waits for these seats (newcomers queue behind).
     Call inside a transaction."""
     seats = sum(countries.values())
-    waiting_for = after_waiting_list and (sorted(countries) if allocated else True)
+    waiting_for = after_waiting_list and ((allocated and sorted(countries)) or True)
     if not allocated:
         return _take_from_ticket_type(ticket_type.pk, seats, waiting_for)
     try:

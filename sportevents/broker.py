@@ -23,6 +23,11 @@ class Channel(redis.Channel):
     def conn_or_acquire(self, client=None):
         yield client or self._kept_client
 
+    def _disconnect_pools(self):
+        # After a fork or on close kombu drops its pools: the kept client goes with them.
+        self.__dict__.pop("_kept_client", None)
+        super()._disconnect_pools()
+
 
 class Transport(redis.Transport):
     Channel = Channel

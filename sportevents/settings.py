@@ -113,8 +113,9 @@ if DATABASE_URL:
         _options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1))
         # Prepared statements: a statement a connection has run five times (a registration's,
         # a scan's) is parsed and planned once, not every time: a third less of PostgreSQL's
-        # CPU per registration (README, Figures). Behind PgBouncer in transaction mode (older
-        # than 1.21) set DATABASE_PREPARED_STATEMENTS=0.
+        # CPU per registration (README, Figures). Behind PgBouncer in transaction mode set
+        # DATABASE_PREPARED_STATEMENTS=0, unless it is 1.21 or later with max_prepared_statements
+        # above 0. Values travel apart from the statement then: at most 65,535 in one query.
         if env_bool("DATABASE_PREPARED_STATEMENTS", True):
             _options.setdefault("server_side_binding", True)
             _options.setdefault("prepare_threshold", 5)

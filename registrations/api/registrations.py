@@ -12,6 +12,7 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, status
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -42,7 +43,10 @@ class RegistrationThrottle(ScopedRateThrottle):
 
     def cache_keys(self, request, view) -> list[str]:
         keys = super().cache_keys(request, view)
-        data = request.data
+        try:
+            data = request.data
+        except (ParseError, UnsupportedMediaType):
+            return keys  # counted for the client all the same; the view answers 400 or 415
         email = data.get("email") if isinstance(data, Mapping) else None
         if isinstance(email, str) and email.strip():  # else the serializer refuses it
             ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()

@@ -140,3 +140,18 @@ def test_an_event_without_sessions_is_still_one_all_day_item(plan):
     feed = read(_writer_with(plan.event))
     assert list(feed["by_uid"]) == [uid(plan.event)]
     assert feed["by_uid"][uid(plan.event)]["status"] == "TENTATIVE"  # a draft
+
+
+def test_a_long_organiser_name_is_folded_once(scene):
+    # The ORGANIZER line is made once per organisation and shared by its events and sessions:
+    # folded a second time, a line break landed inside the first one's (a bare CR, a blank line).
+    lead = scene.event.lead
+    lead.name = "Asociación Deportiva Çok Güzel für Bewegung und Gesundheit – Lisboa Norte"
+    lead.save()
+    body = _writer_with(scene.event)
+    assert b"\r\n \r\n" not in body
+    assert b"\r" not in body.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    organizers = [item["ORGANIZER"] for item in Calendar.from_ical(body).walk("VEVENT")]
+    assert len(organizers) > 1
+    assert {str(organizer.params["CN"]) for organizer in organizers} == {lead.name}

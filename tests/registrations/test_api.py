@@ -429,6 +429,24 @@ def test_registering_is_rate_limited_per_address_and_per_email(
     assert response.status_code == 429
 
 
+@pytest.mark.usefixtures("same_rate_window")
+@pytest.mark.parametrize(
+    "raw, content_type",
+    [("{not json", "application/json"), ("<xml/>", "application/xml")],
+)
+def test_bodies_that_cannot_be_read_count_against_the_clients_limit(
+    api, event, free_ticket, monkeypatch, raw, content_type
+):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "registration", "2/min")
+    answers = [
+        api.post(registrations_url(event), raw, content_type=content_type).status_code
+        for _attempt in range(3)
+    ]
+    assert answers[:2] == [400 if content_type == "application/json" else 415] * 2
+    assert answers[2] == 429
+    assert api.post(registrations_url(event), body(free_ticket)).status_code == 429
+
+
 # The organisers' list and cancellation ----------------------------------------------------
 
 
