@@ -29,6 +29,12 @@ def allocated_countries(ticket_type: TicketType) -> set[str]:
     return {str(code) for code in ticket_type.allocations.values_list("country", flat=True)}
 
 
+_TICKET_TYPES, _REGISTRATIONS, _PARTICIPANTS = (
+    connection.ops.quote_name(model._meta.db_table)
+    for model in (TicketType, Registration, Participant)
+)
+
+
 def _take_from_ticket_type(ticket_type_id: int, seats: int, waiting_for) -> bool:
     """Raise `taken` by `seats` if they fit and the ticket is on sale; with `waiting_for`, only if
     no one waits for these seats (a list of countries: no one waiting from them; True: no one
@@ -55,12 +61,6 @@ def _take_from_ticket_type(ticket_type_id: int, seats: int, waiting_for) -> bool
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount == 1
-
-
-_TICKET_TYPES, _REGISTRATIONS, _PARTICIPANTS = (
-    connection.ops.quote_name(model._meta.db_table)
-    for model in (TicketType, Registration, Participant)
-)
 
 
 def take(

@@ -113,15 +113,16 @@ class ScopedRateThrottle(FailOpen, throttling.ScopedRateThrottle, CountingThrott
 
 
 class _KeyedThrottle(FailOpen, CountingThrottle):
-    """One scope's rate, counted for one key (a client address, a hashed email address)."""
+    """One scope's rate, counted for each of its keys (a client address, a hashed email
+    address) in one round trip."""
 
-    def __init__(self, scope: str, key: str):
+    def __init__(self, scope: str, keys: list[str]):
         self.scope = scope
-        self.ident = key
+        self.idents = keys
         super().__init__()
 
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.ident}
+    def cache_keys(self, request, view) -> list[str]:
+        return [self.cache_format % {"scope": self.scope, "ident": ident} for ident in self.idents]
 
 
 def client_address(request) -> str:
@@ -162,20 +163,19 @@ def rate_limited(
     scope: str, *, keys: Iterable[Callable] = (client_address,), methods=("POST",)
 ) -> Callable:
     """Limit a view's `methods` to the `scope`'s rate, counted per key (client address by
-    default; each key function may return None to skip). Over the limit: a 429 page."""
+    default; each key function may return None to skip), all keys in one round trip. Over the
+    limit on any of them: a 429 page."""
     keys = tuple(keys)
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method in methods:
-                for key_of in keys:
-                    key = key_of(request)
-                    if key is None:
-                        continue
-                    throttle = _KeyedThrottle(scope, f"{key_of.__name__}:{key}")
-                    if not throttle.allow_request(request, None):
-                        return too_many_requests(request, throttle.wait())
+                found = [(key_of.__name__, key_of(request)) for key_of in keys]
+                idents = [f"{name}:{key}" for name, key in found if key is not None]
+                throttle = _KeyedThrottle(scope, idents)
+                if idents and not throttle.allow_request(request, None):
+                    return too_many_requests(request, throttle.wait())
             return view(request, *args, **kwargs)
 
         return wrapped
