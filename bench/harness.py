@@ -110,8 +110,17 @@ def flush_cache() -> None:
 class Server:
     """gunicorn with sync workers on `database`, as in production (README: Running)."""
 
-    def __init__(self, database: str, workers: int = 3):
+    def __init__(
+        self,
+        database: str,
+        workers: int = 3,
+        *,
+        app: str = "sportevents.wsgi",
+        ready: str = "/api/v1/actions/",
+        **extra_env: str,
+    ):
         self.database, self.workers = database, workers
+        self.app, self.ready, self.extra_env = app, ready, extra_env
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Server":
@@ -119,7 +128,7 @@ class Server:
         self.process = subprocess.Popen(
             [
                 str(GUNICORN),
-                "sportevents.wsgi",
+                self.app,
                 "--workers",
                 str(self.workers),
                 "--bind",
@@ -130,11 +139,11 @@ class Server:
                 # own, and gunicorn formats every request's record even for /dev/null.
             ],
             cwd=ROOT,
-            env=env(self.database),
+            env=env(self.database, **self.extra_env),
         )
         for _ in range(150):
             try:
-                urllib.request.urlopen(f"{self.url}/api/v1/actions/", timeout=1)
+                urllib.request.urlopen(f"{self.url}{self.ready}", timeout=1)
                 return self
             except OSError:
                 time.sleep(0.1)
