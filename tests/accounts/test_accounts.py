@@ -3,6 +3,9 @@ import re
 import pytest
 from django.core import mail
 
+from rest_framework.authtoken.models import Token
+
+from accounts.authentication import TokenAuthentication
 from accounts.models import User
 from accounts.tasks import send_password_reset_email
 from outbox.models import Email
@@ -214,6 +217,38 @@ def test_api_token_for_good_credentials(api):
     me = api.get("/api/v1/me/")
     assert me.status_code == 200
     assert me.json()["email"] == "ana@example.org"
+
+
+def test_a_token_is_read_afresh_for_every_request(api):
+    """accounts/authentication.py writes the token query out: a token deleted or a user
+    deactivated between two requests is refused at the second, in the request's language."""
+    user = UserFactory(email="ana@example.org")
+    token = Token.objects.create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.get("/api/v1/me/").json()["email"] == "ana@example.org"
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    inactive = api.get("/api/v1/me/")
+    assert (inactive.status_code, inactive.json()["detail"]) == (401, "User inactive or deleted.")
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    assert api.get("/api/v1/me/").status_code == 200
+    token.delete()
+    gone = api.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="de")
+    assert gone.status_code == 401
+    assert gone.json()["detail"] == "Ungültiges Token"  # DRF's own German
+    assert gone["WWW-Authenticate"] == "Token"
+
+
+def test_the_request_carries_the_user_and_token_it_was_authenticated_with(rf):
+    user = UserFactory(email="ana@example.org")
+    token = Token.objects.create(user=user)
+    request = rf.get("/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    found_user, found_token = TokenAuthentication().authenticate(request)
+    assert (found_user, found_user.email, found_user.is_active) == (user, user.email, True)
+    assert (found_token.key, found_token.user, found_token.created) == (
+        token.key,
+        user,
+        token.created,
+    )
 
 
 def test_api_token_refuses_bad_credentials_without_saying_why(api):

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from events.models import Membership
 from registrations import checkins, tickets
-from registrations.models import EventKey
+from registrations.models import AccessibilityNeed, EventKey
 from registrations.serializers import (
     CheckInInputSerializer,
     ScanSerializer,
@@ -22,6 +22,7 @@ from registrations.serializers import (
 pytestmark = pytest.mark.django_db
 
 CHECKINS = "/api/v1/checkins/"
+STEP_FREE = AccessibilityNeed.STEP_FREE.value
 DOOR_TABLES = ("events_event", "events_eventpartner", "registrations_eventkey")
 
 
@@ -166,3 +167,52 @@ def test_the_answer_at_the_door_is_the_serializers(
             expected = ScanSerializer(scan, context={"event": event}).data
             assert scan_answer(scan, event) == expected
             assert json.dumps(scan_answer(scan, event)) == json.dumps(expected)
+
+
+def test_the_door_reads_a_ticket_holder_in_one_query_and_defers_the_rest(
+    event, free_ticket, sign_up, person, django_assert_num_queries
+):
+    """checkins.door_participant writes its query out: what it read equals what the ORM reads,
+    and what it did not read loads on access rather than showing a default."""
+    registration = sign_up(
+        free_ticket,
+        participants=[
+            person(
+                name="Ana Silva",
+                accessibility_needs=[STEP_FREE],
+                accessibility_consent=True,
+            )
+        ],
+    ).registration
+    stored = registration.participants.get()
+    assert stored.accessibility_consent_at is not None
+    with django_assert_num_queries(1):
+        read = checkins.door_participant(event, stored.ticket_id)
+        fields = (
+            read.pk,
+            read.name,
+            read.year_of_birth,
+            read.accessibility_needs,
+            read.accessibility_consent_at,
+            read.ticket_revoked_at,
+            read.registration.reference,
+            read.registration.status,
+            read.registration.event_id,
+            read.registration.ticket_type.name,
+        )
+    assert fields == (
+        stored.pk,
+        "Ana Silva",
+        stored.year_of_birth,
+        [STEP_FREE],
+        stored.accessibility_consent_at,
+        None,
+        registration.reference,
+        "confirmed",
+        event.pk,
+        free_ticket.name,
+    )
+    assert read.registration.email == registration.email  # deferred, read on access
+    assert read.email == stored.email
+    other = event.__class__.objects.exclude(pk=event.pk).first()
+    assert other is None or checkins.door_participant(other, stored.ticket_id) is None
