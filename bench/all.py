@@ -10,6 +10,8 @@
    the door (bench/door.py), the public calendar feed; then each worker's peak memory.
 4. The impact summary on the same data, the calendar feed with 5,000 events, the registration
    rush (each in its own process, as when run alone).
+5. The bare Django views the speed targets are set against (bench/reference.py): this
+   machine's floor, and the product's share of it.
 
 Writes bench/results/latest.json (every figure, the machine and its load) and prints a table.
 Exits 1 when a target is missed.
@@ -27,6 +29,7 @@ import door
 import harness
 import pages
 import query_counts
+import reference
 
 TARGET_WORKER_MB = 200
 RUSH_CLIENTS, RUSH_PER_S, RUSH_P95_MS = 32, 300, 250  # the registration issue's target
@@ -81,6 +84,7 @@ def main() -> None:
     results["registration_rush"] = run_script(
         "registration_rush", "--seconds", str(options.seconds)
     )
+    results["reference"] = reference.run(seconds=8, workers=options.workers)
     results["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     results["minutes"] = round((time.perf_counter() - started) / 60, 1)
 
@@ -164,6 +168,25 @@ def print_table(r: dict) -> list[str]:
             row["registrations_per_s"] >= RUSH_PER_S and row["p95_ms"] < RUSH_P95_MS
         ):
             missed.append(f"registration rush at {RUSH_CLIENTS} clients")
+
+    print("\n-- This machine's floor: the bare views the two speed issues name (no target)")
+    reference.print_rows(r["reference"])
+    ratios = {
+        "lock and insert": next(
+            row["registrations_per_s"]
+            for row in r["registration_rush"]
+            if row["concurrency"] == RUSH_CLIENTS
+        ),
+        "verify and update": r["door"][0]["requests_per_s"],
+    }
+    print(
+        "  the product's share of them: "
+        + ", ".join(
+            f"{row['view']} {ratios[row['view']] / row['requests_per_s']:.0%} "
+            f"(target {row['target_share']:.0%})"
+            for row in r["reference"]
+        )
+    )
 
     print("\nTargets missed: " + ("; ".join(missed) if missed else "none"))
     print(f"Written to {harness.RESULTS / 'latest.json'}")

@@ -34,6 +34,7 @@ from django.http import JsonResponse  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 
+
 def _public_key() -> Ed25519PublicKey:
     raw = urlsafe_b64decode(os.environ["REFERENCE_PUBLIC_KEY"] + "==")
     return Ed25519PublicKey.from_public_bytes(raw)

@@ -2,7 +2,6 @@ import re
 
 import pytest
 from django.core import mail
-
 from rest_framework.authtoken.models import Token
 
 from accounts.authentication import TokenAuthentication
