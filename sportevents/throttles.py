@@ -159,6 +159,17 @@ def too_many_requests(request, wait: float | None):
     return response
 
 
+def over_limit(request, scope: str, keys: Iterable[Callable] = (client_address,)):
+    """Count this request against the `scope`'s rate for each key (see `rate_limited`): the
+    429 answer when it is over the limit on any of them, else None."""
+    found = [(key_of.__name__, key_of(request)) for key_of in keys]
+    idents = [f"{name}:{key}" for name, key in found if key is not None]
+    throttle = _KeyedThrottle(scope, idents)
+    if idents and not throttle.allow_request(request, None):
+        return too_many_requests(request, throttle.wait())
+    return None
+
+
 def rate_limited(
     scope: str, *, keys: Iterable[Callable] = (client_address,), methods=("POST",)
 ) -> Callable:
@@ -171,11 +182,9 @@ def rate_limited(
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method in methods:
-                found = [(key_of.__name__, key_of(request)) for key_of in keys]
-                idents = [f"{name}:{key}" for name, key in found if key is not None]
-                throttle = _KeyedThrottle(scope, idents)
-                if idents and not throttle.allow_request(request, None):
-                    return too_many_requests(request, throttle.wait())
+                refused = over_limit(request, scope, keys)
+                if refused is not None:
+                    return refused
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -90,6 +90,9 @@ def register(request, slug: str):
     # With the room off (most events) this reads one field of the row just loaded, nothing more.
     # It stands only while registration is open: nobody holds a pass before the rush begins.
     if event.waiting_room:
+        refused = waiting_room.over_place_limit(request, event)
+        if refused is not None:
+            return refused
         admission = waiting_room.admit_visitor(request, event)
         if not admission.admitted:
             return waiting_room.waiting_page(request, event, admission)

@@ -20,8 +20,28 @@ from django.views.decorators.http import require_GET
 
 from events.models import Event
 from registrations import waiting_room
+from sportevents.throttles import over_limit
 
 COOKIE = "waiting_room"
+
+
+def holds_place(request, event: Event) -> bool:
+    """The browser brings a good place (or pass) for this event that has not run out."""
+    try:
+        place = waiting_room.read(request.COOKIES.get(COOKIE), event.slug)
+    except waiting_room.InvalidPass:
+        return False
+    return place is not None and not place.has_expired(waiting_room.now())
+
+
+def over_place_limit(request, event: Event) -> HttpResponse | None:
+    """The 429 page for a browser that would take a new place beyond its address's registration
+    rate (API_THROTTLE_REGISTRATION): a script that opens the page without its cookie again and
+    again would otherwise fill the line ahead of the people behind it. A form sent counts
+    against that rate already; a browser with its place counts nothing."""
+    if request.method == "POST" or holds_place(request, event):
+        return None
+    return over_limit(request, "registration")
 
 
 def admit_visitor(request, event: Event) -> waiting_room.Admission:

@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.core import signing
 from django.core.cache import cache
+from rest_framework.throttling import SimpleRateThrottle
 
 from events.models import Event
 from registrations import waiting_room
@@ -353,3 +354,21 @@ def test_the_schema_documents_the_waiting_room(api):
     assert HEADER in create["responses"]["201"]["headers"]
     event = schema["components"]["schemas"]["PatchedEventUpdateInputRequest"]["properties"]
     assert {"waiting_room", "admission_rate"} <= set(event)
+
+
+def test_one_address_cannot_fill_the_line_with_new_places(room, client, free_ticket, monkeypatch):
+    """Opening the page without the cookie again and again takes a place each time: those count
+    against the address's registration rate. Reloading with the place counts nothing."""
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "registration", "3/min")
+    fresh = [client.__class__().get(register_url(room)) for _ in range(3)]
+    assert [page.status_code for page in fresh] == [200, 200, 200]
+    refused = client.__class__().get(register_url(room))
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.content.decode()
+    assert int(refused["Retry-After"]) <= 60
+    assert COOKIE not in refused.cookies  # no place was taken
+    holder = client.__class__()
+    holder.cookies[COOKIE] = fresh[-1].cookies[COOKIE].value
+    assert [position_on(holder.get(register_url(room))) for _ in range(5)] == [2] * 5
+    other = client.__class__(REMOTE_ADDR="198.51.100.7").get(register_url(room))
+    assert position_on(other) == 3  # the refused visit took no place
