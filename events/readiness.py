@@ -4,17 +4,24 @@ Programme Guide formats: European local events type I (3–5 organisations from 
 at least one local event in each country), type II (6 or more organisations from as many
 countries, a local event in each), one European-wide event (10 or more organisations from 10 or
 more countries, one event in the applicant's country). Readiness warns; it never blocks.
-Works on prefetched partners, sessions with venues and milestones: no queries of its own.
+Works on prefetched partners, sessions with venues, milestones and the survey plan: no
+queries of its own.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries as country_names
 
 from events.models import EventFormat, PartnerRole
+from registrations.retention import add_months, erasure_day
+from surveys.models import SurveyPlan
+from surveys.schedule import FOLLOW_UP_DAYS
 
 
 @dataclass
@@ -105,6 +112,9 @@ def readiness_of(event, today=None) -> Readiness:
         result.warnings.append(_("The programme has no session yet."))
     if not event.sports.all():
         result.warnings.append(_("Choose the sports of the event."))
+    retention = _retention_warning(event)
+    if retention:
+        result.warnings.append(retention)
     result.overdue = [m for m in event.milestones.all() if m.is_overdue(today)]
     if result.overdue:
         result.warnings.append(
@@ -116,9 +126,42 @@ def readiness_of(event, today=None) -> Readiness:
     return result
 
 
+def follow_up_closes(event) -> date:
+    """The last day of the follow-up survey (surveys/schedule.py), from the event's plan or the
+    plan's defaults: the day after the event, the plan's weeks, then the wave's days."""
+    try:
+        weeks = event.survey_plan.follow_up_weeks
+    except ObjectDoesNotExist:  # no plan yet: it will be made with the defaults
+        weeks = SurveyPlan._meta.get_field("follow_up_weeks").default
+    return event.ends_on + timedelta(days=1, weeks=weeks) + timedelta(days=FOLLOW_UP_DAYS)
+
+
+def _retention_warning(event) -> str:
+    """Personal data erased before the follow-up survey closes: the participants who have not
+    answered it by then can no longer be invited or reminded, and the before/after measure
+    loses them."""
+    closes = follow_up_closes(event)
+    erased = erasure_day(event)
+    if erased >= closes:
+        return ""
+    months = event.personal_data_retention_months
+    while add_months(event.ends_on, months) < closes:
+        months += 1
+    return _(
+        "Personal data is erased on %(erased)s, before the follow-up survey closes on "
+        "%(closes)s: participants could no longer be invited to it. Keep personal data for at "
+        "least %(months)s months after the event."
+    ) % {
+        "erased": date_format(erased, "DATE_FORMAT"),
+        "closes": date_format(closes, "DATE_FORMAT"),
+        "months": months,
+    }
+
+
 PLANNING_PREFETCH = (
     "partners__organisation",
     "sessions__venue",
     "milestones__owner__organisation",
     "sports",
+    "survey_plan",
 )

@@ -414,7 +414,7 @@ def test_dashboard_query_count_is_flat(client, catalogue, django_assert_max_num_
     assert Milestone.objects.count() == 7 * n
     client.force_login(organiser)
     # session, user, memberships, events, partners, orgs, sessions, venues, milestones,
-    # owners, their orgs, sports, my list
-    with django_assert_max_num_queries(13):
+    # owners, their orgs, sports, survey plans, my list
+    with django_assert_max_num_queries(14):
         response = client.get("/dashboard/")
     assert len(response.context["rows"]) == n

@@ -10,6 +10,7 @@ from events import services
 from events.models import Event, EventFormat, EventStatus, Milestone, PartnerRole, Role, Session
 from events.permissions import access_for
 from events.readiness import PLANNING_PREFETCH, readiness_of
+from surveys.models import SurveyPlan
 from sportevents.errors import Conflict, DomainError, Forbidden
 from tests.factories import OrganisationFactory, UserFactory
 from tests.planning_fixtures import member
@@ -540,3 +541,23 @@ def test_readiness_runs_no_queries_of_its_own(plan, django_assert_num_queries):
     event = fresh(event)
     with django_assert_num_queries(0):
         readiness_of(event, today=date(2027, 1, 1))
+
+
+def test_readiness_warns_when_personal_data_goes_before_the_follow_up_closes(plan):
+    """The follow-up survey (surveys/schedule.py) opens the plan's weeks after the event and
+    stays open 28 days: data erased before then leaves participants uninvited."""
+    event, _people, _venues = plan
+    assert event.ends_on == date(2027, 9, 30)
+    # 12 weeks (the default plan) after the day after the event, then 28 days: 21 January 2028.
+    Event.objects.filter(pk=event.pk).update(personal_data_retention_months=3)
+    warnings = readiness_of(fresh(event)).warnings
+    assert (
+        "Personal data is erased on Dec. 30, 2027, before the follow-up survey closes on "
+        "Jan. 21, 2028: participants could no longer be invited to it. Keep personal data for "
+        "at least 4 months after the event."
+    ) in warnings
+    Event.objects.filter(pk=event.pk).update(personal_data_retention_months=4)
+    assert not any("follow-up" in w for w in readiness_of(fresh(event)).warnings)
+    # A longer follow-up asks for a longer retention.
+    SurveyPlan.objects.update_or_create(event=event, defaults={"follow_up_weeks": 30})
+    assert any("at least 8 months" in w for w in readiness_of(fresh(event)).warnings)
