@@ -10,8 +10,8 @@ from events import services
 from events.models import Event, EventFormat, EventStatus, Milestone, PartnerRole, Role, Session
 from events.permissions import access_for
 from events.readiness import PLANNING_PREFETCH, readiness_of
-from surveys.models import SurveyPlan
 from sportevents.errors import Conflict, DomainError, Forbidden
+from surveys.models import SurveyPlan
 from tests.factories import OrganisationFactory, UserFactory
 from tests.planning_fixtures import member
 
