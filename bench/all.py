@@ -99,7 +99,8 @@ def print_table(r: dict) -> list[str]:
     m = r["machine"]
     print(
         f"\n== {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, PostgreSQL "
-        f"{m['postgresql']}, {r['workers']} gunicorn workers; load average before "
+        f"{m['postgresql']}, Python {m['python']} (a 10,000-step loop: {m['python_loop_us']} µs), "
+        f"{r['workers']} gunicorn workers; load average before "
         f"{m['load_average'][0]}, after {m['load_average_after'][0]}; {r['minutes']} min"
     )
     print(
