@@ -10,23 +10,27 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from sportevents.rows import Columns
 
 
 @cache
-def _token_user_sql() -> str:
-    columns = ", ".join(f'u."{field.column}"' for field in User._meta.concrete_fields)
-    return (
-        f'SELECT {columns} FROM "{User._meta.db_table}" u '
+def _token_user() -> tuple[Columns, str]:
+    user = Columns(User)
+    sql = (
+        f'SELECT {user.sql("u")} FROM "{User._meta.db_table}" u '
         f'JOIN "{Token._meta.db_table}" t ON t."user_id" = u."{User._meta.pk.column}" '
         'WHERE t."key" = %s'
     )
+    return user, sql
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key: str):
-        user = next(iter(User.objects.raw(_token_user_sql(), [key])), None)
-        if user is None:
+        columns, sql = _token_user()
+        found = columns.first(sql, [key])
+        if found is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
+        user, _rest = found
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         token = Token.from_db(user._state.db, ["key", "user_id"], [key, user.pk])

@@ -1,0 +1,62 @@
+"""Model instances read by a written-out query, for the few queries that run on every request
+of the busiest calls (the API token, the ticket at the door).
+
+The ORM builds and compiles such a query anew on every call (about half a millisecond of CPU),
+and `QuerySet.raw` still works out its columns and their converters each time. `Columns` does
+that once per model and database: the query selects `columns.sql(alias)` first, in the model's
+field order (what `Model.from_db` needs to leave the other fields deferred), then whatever else
+it needs; `columns.first(sql, params)` gives the instance, with its values converted as the ORM
+would (SQLite's timestamps and JSON, say), and the other values as they came.
+"""
+
+from collections.abc import Iterable
+from weakref import WeakKeyDictionary
+
+from django.db import connections
+from django.db.models import Model
+
+
+class Columns:
+    def __init__(self, model: type[Model], names: Iterable[str] | None = None):
+        wanted = None if names is None else set(names)
+        self.model = model
+        self.fields = [
+            field
+            for field in model._meta.concrete_fields
+            if wanted is None or field.attname in wanted
+        ]
+        self.names = [field.attname for field in self.fields]
+        if wanted is not None and wanted != set(self.names):
+            raise ValueError(f"Not fields of {model.__name__}: {sorted(wanted - set(self.names))}")
+        self._converters: WeakKeyDictionary = WeakKeyDictionary()  # per connection
+
+    def sql(self, alias: str) -> str:
+        """The columns for a SELECT, from the table named `alias` in the query."""
+        return ", ".join(f'{alias}."{field.column}"' for field in self.fields)
+
+    def first(self, sql: str, params: list) -> tuple[Model, tuple] | None:
+        """The first row of the query: the instance, and the values selected after its columns;
+        None without a row."""
+        using = self.model._default_manager.db
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        count = len(self.fields)
+        values = list(row[:count])
+        for index, (converters, expression) in self._converters_for(connection).items():
+            for convert in converters:
+                values[index] = convert(values[index], expression, connection)
+        return self.model.from_db(using, self.names, values), tuple(row[count:])
+
+    def _converters_for(self, connection) -> dict:
+        converters = self._converters.get(connection)
+        if converters is None:
+            query = self.model._base_manager.none().query
+            compiler = query.get_compiler(connection=connection)
+            table = self.model._meta.db_table
+            converters = compiler.get_converters([field.get_col(table) for field in self.fields])
+            self._converters[connection] = converters
+        return converters
