@@ -27,6 +27,7 @@ from events.models import (
     Event,
     EventPartner,
 )
+from sportevents.rows import Insert
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ OBJECT_TYPES = {
     "payments.Refund": AuditObject.REFUND,
 }
 MODELS = {code: label for label, code in OBJECT_TYPES.items()}
+# Entries are written on the busiest calls (each registration, each green scan), and nothing
+# listens to their saving: a written-out INSERT (sportevents/rows.py).
+_insert_entry = Insert(AuditEntry)
 
 
 def label_of(obj: models.Model) -> str:
@@ -169,7 +173,7 @@ def record(
 ) -> AuditEntry:
     """Log `action` on `obj` (saved, with its primary key) for `event`. Call it inside the
     transaction of the change, before a deleted row loses its key."""
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         event_id=getattr(event, "pk", event),
         actor_kind=actor.kind,
         actor=actor.user,
@@ -180,3 +184,4 @@ def record(
         action=action,
         changes=changes or [],
     )
+    return _insert_entry(entry)

@@ -60,3 +60,41 @@ class Columns:
             converters = compiler.get_converters([field.get_col(table) for field in self.fields])
             self._converters[connection] = converters
         return converters
+
+
+class Insert:
+    """Save a new instance of `model` by a written-out INSERT, built once per database: what
+    `Model.save` does for a new row, less building and compiling the statement each time.
+    For append-only rows written on every request of the busiest calls (a scan at the door,
+    its audit entry). It sends no save signals: use it only for models that nothing listens
+    to."""
+
+    def __init__(self, model: type[Model]):
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self._sql: dict[str, str] = {}  # per database vendor
+
+    def __call__(self, obj: Model) -> Model:
+        using = self.model._default_manager.db
+        connection = connections[using]
+        values = [
+            field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self.fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self._sql_for(connection), values)
+            obj.pk = cursor.fetchone()[0]
+        obj._state.adding, obj._state.db = False, using
+        return obj
+
+    def _sql_for(self, connection) -> str:
+        sql = self._sql.get(connection.vendor)
+        if sql is None:
+            quote = connection.ops.quote_name
+            returning, _params = connection.ops.return_insert_columns([self.model._meta.pk])
+            sql = (
+                f"INSERT INTO {quote(self.model._meta.db_table)} "
+                f"({', '.join(quote(field.column) for field in self.fields)}) "
+                f"VALUES ({', '.join(['%s'] * len(self.fields))}) {returning}"
+            )
+            self._sql[connection.vendor] = sql
+        return sql

@@ -1,11 +1,14 @@
 """sportevents/rows.py: model instances from a written-out query, converted as the ORM reads
 them, with the fields not selected deferred."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from accounts.models import User
-from sportevents.rows import Columns
-from tests.factories import UserFactory
+from events.models import AuditEntry
+from sportevents.rows import Columns, Insert
+from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +33,35 @@ def test_a_row_reads_as_the_orm_reads_it_and_the_rest_is_deferred():
 def test_a_name_that_is_not_a_field_is_refused():
     with pytest.raises(ValueError, match="nickname"):
         Columns(User, ["id", "nickname"])
+
+
+def test_an_insert_stores_what_the_orm_would_and_names_the_row():
+    event, user = EventFactory(), UserFactory()
+    at = datetime(2027, 6, 1, 10, 30, 15, 123456, tzinfo=UTC)
+    changes = [{"field": "gate", "before": None, "after": "Norte – ü"}]
+    entry = AuditEntry(
+        event=event,
+        at=at,
+        actor_kind="device",
+        actor=user,
+        device="phone-1",
+        object_type="checkin",
+        object_id="7",
+        action="checked_in",
+        changes=changes,
+    )
+    inserted = Insert(AuditEntry)(entry)
+    assert inserted is entry and entry.pk is not None and not entry._state.adding
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert (stored.event, stored.at, stored.actor, stored.device, stored.changes) == (
+        event,
+        at,
+        user,
+        "phone-1",
+        changes,
+    )
+    assert Insert(AuditEntry)(AuditEntry(**{**vars_of(stored), "id": None})).pk > entry.pk
+
+
+def vars_of(entry: AuditEntry) -> dict:
+    return {f.attname: getattr(entry, f.attname) for f in AuditEntry._meta.concrete_fields}
