@@ -44,7 +44,7 @@ test: $(TEST_STAMP) browser icaljs
 	$(VENV)/bin/pytest -n auto --dist loadfile
 
 # Every benchmark against gunicorn + PostgreSQL + Redis on this machine (bench/README.md): about
-# six minutes; figures in bench/results/latest.json and a table. Needs PostgreSQL and Redis
+# four minutes; figures in bench/results/latest.json and a table. Needs PostgreSQL and Redis
 # running as for the tests, and wrk (Debian's package, installed here when missing).
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y -q wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }

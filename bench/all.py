@@ -1,5 +1,5 @@
 """Every benchmark, one after the other, on this machine (`make bench`): gunicorn + PostgreSQL
-+ Redis, wrk as the client. About six minutes on a quiet 2-core machine.
++ Redis, wrk as the client. About four minutes on a quiet 2-core machine.
 
     .venv/bin/python bench/all.py [--seconds 10] [--workers 3]
 
