@@ -35,7 +35,7 @@ def test_a_name_that_is_not_a_field_is_refused():
         Columns(User, ["id", "nickname"])
 
 
-def test_an_insert_stores_what_the_orm_would_and_names_the_row():
+def test_an_insert_stores_what_the_orm_would_and_names_the_row(catalogue):
     event, user = EventFactory(), UserFactory()
     at = datetime(2027, 6, 1, 10, 30, 15, 123456, tzinfo=UTC)
     changes = [{"field": "gate", "before": None, "after": "Norte – ü"}]
