@@ -12,8 +12,10 @@ would (SQLite's timestamps and JSON, say), and the other values as they came.
 from collections.abc import Iterable
 from weakref import WeakKeyDictionary
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import Model
+from django.db.models.signals import post_save, pre_save
 
 
 class Columns:
@@ -66,8 +68,8 @@ class Insert:
     """Save a new instance of `model` by a written-out INSERT, built once per database: what
     `Model.save` does for a new row, less building and compiling the statement each time.
     For append-only rows written on every request of the busiest calls (a scan at the door,
-    its audit entry). It sends no save signals: use it only for models that nothing listens
-    to."""
+    its audit entry). It sends no save signals, so it refuses a model that something listens
+    to: a receiver added later fails loudly rather than being skipped."""
 
     def __init__(self, model: type[Model]):
         self.model = model
@@ -75,6 +77,10 @@ class Insert:
         self._sql: dict[str, str] = {}  # per database vendor
 
     def __call__(self, obj: Model) -> Model:
+        if pre_save.has_listeners(self.model) or post_save.has_listeners(self.model):
+            raise ImproperlyConfigured(
+                f"{self.model.__name__} has save signal receivers: save it with Model.save()."
+            )
         using = self.model._default_manager.db
         connection = connections[using]
         values = [

@@ -4,6 +4,8 @@ them, with the fields not selected deferred."""
 from datetime import UTC, datetime
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models.signals import post_save
 
 from accounts.models import User
 from events.models import AuditEntry
@@ -65,3 +67,16 @@ def test_an_insert_stores_what_the_orm_would_and_names_the_row(catalogue):
 
 def vars_of(entry: AuditEntry) -> dict:
     return {f.attname: getattr(entry, f.attname) for f in AuditEntry._meta.concrete_fields}
+
+
+def test_an_insert_refuses_a_model_that_something_listens_to(catalogue):
+    def listener(**kwargs):
+        pass
+
+    post_save.connect(listener, sender=AuditEntry)
+    try:
+        with pytest.raises(ImproperlyConfigured, match="save signal receivers"):
+            Insert(AuditEntry)(AuditEntry(event=EventFactory(), actor_kind="system"))
+    finally:
+        post_save.disconnect(listener, sender=AuditEntry)
+    assert not AuditEntry.objects.exists()
