@@ -28,7 +28,7 @@ from registrations.models import (
     RegistrationStatus,
     TicketType,
 )
-from sportevents.rows import Columns, Insert
+from sportevents.rows import Columns, Insert, loaded
 
 # How far ahead of the server's clock a scanner's clock may run.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -69,7 +69,7 @@ def door_participant(event: Event, ticket_id) -> Participant | None:
         return None
     participant, (reference, status, event_id, ticket_type_id, ticket_type_name) = found
     db = participant._state.db
-    registration = _loaded(
+    registration = loaded(
         Registration,
         db,
         id=participant.registration_id,
@@ -78,15 +78,9 @@ def door_participant(event: Event, ticket_id) -> Participant | None:
         event_id=event_id,
         ticket_type_id=ticket_type_id,
     )
-    registration.ticket_type = _loaded(TicketType, db, id=ticket_type_id, name=ticket_type_name)
+    registration.ticket_type = loaded(TicketType, db, id=ticket_type_id, name=ticket_type_name)
     participant.registration = registration
     return participant
-
-
-def _loaded(model, db: str, **values):
-    """An instance of `model` as read from `db` with only these fields; the others deferred."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(db, names, [values[name] for name in names])
 
 
 @dataclass(frozen=True)

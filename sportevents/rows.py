@@ -18,6 +18,13 @@ from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
 
+def loaded(model: type[Model], db: str, **values) -> Model:
+    """An instance of `model` as if read from `db` with only these fields (by attname, such as
+    `event_id`); the others deferred, read on access."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
 class Columns:
     def __init__(self, model: type[Model], names: Iterable[str] | None = None):
         wanted = None if names is None else set(names)
