@@ -144,12 +144,19 @@ class Admission:
         return self.place is None or self.place.is_admitted(self.at)
 
 
+def held(event: Event, token: str | None, *, at: float) -> Place | None:
+    """The place the visitor's token holds for the event, unless it has run out; None without
+    one. Altered, or for another event: InvalidPass."""
+    place = read(token, event.slug)
+    return place if place is not None and not place.has_expired(at) else None
+
+
 def admit(event: Event, token: str | None, *, at: float | None = None) -> Admission:
     """The visitor's place if they hold a good one; else a new place at the back of the line.
     The caller checks `event.waiting_room` first: with the room off nothing here runs."""
     at = now() if at is None else at
-    place = read(token, event.slug)
-    if place is not None and not place.has_expired(at):
+    place = held(event, token, at=at)
+    if place is not None:
         return Admission(place, issued=False, at=at)
     return Admission(join(event, at=at), issued=True, at=at)
 

@@ -28,10 +28,10 @@ COOKIE = "waiting_room"
 def holds_place(request, event: Event) -> bool:
     """The browser brings a good place (or pass) for this event that has not run out."""
     try:
-        place = waiting_room.read(request.COOKIES.get(COOKIE), event.slug)
+        token = request.COOKIES.get(COOKIE)
+        return waiting_room.held(event, token, at=waiting_room.now()) is not None
     except waiting_room.InvalidPass:
         return False
-    return place is not None and not place.has_expired(waiting_room.now())
 
 
 def over_place_limit(request, event: Event) -> HttpResponse | None:
