@@ -140,12 +140,22 @@ def scan_time_problem(
 
 # Every scan is logged, and nothing listens to the log's saving: a written-out INSERT.
 _insert_scan = Insert(CheckIn)
+# A live scan's green, unless the ticket has one: the constraint's conflict, without an error.
+_insert_green = Insert(CheckIn, unless="one_valid_check_in")
+
+
+def _scan_row(event, result, participant=None, scanner=None, reason="") -> CheckIn:
+    return CheckIn(
+        event=event,
+        participant=participant,
+        result=result,
+        reason=reason,
+        **{**scanner, "scanned_at": scanner["scanned_at"] or timezone.now()},
+    )
 
 
 def _log(event, result, *, participant=None, reason="", scanner: dict) -> CheckIn:
-    return _insert_scan(
-        CheckIn(event=event, participant=participant, result=result, reason=reason, **scanner)
-    )
+    return _insert_scan(_scan_row(event, result, participant, scanner, reason))
 
 
 def check_in(
@@ -170,11 +180,7 @@ def check_in(
 
     def refuse(reason: str, participant=None) -> Scan:
         row = _log(
-            event,
-            CheckInResult.INVALID,
-            participant=participant,
-            reason=reason,
-            scanner={**scanner, "scanned_at": scanned_at or timezone.now()},
+            event, CheckInResult.INVALID, participant=participant, reason=reason, scanner=scanner
         )
         return Scan(CheckInResult.INVALID, reason, participant, row=row)
 
@@ -202,10 +208,6 @@ def check_in(
         return refuse(CheckInReason.CANCELLED, participant)
     if registration.status != RegistrationStatus.CONFIRMED:
         return refuse(CheckInReason.NOT_CONFIRMED, participant)
-    if scanned_at is None:
-        scan = _green_at_once(event, participant, scanner)
-        if scan is not None:
-            return scan
     try:
         return _admit(event, participant, scanner)
     except IntegrityError:
@@ -214,37 +216,27 @@ def check_in(
         return _admit(event, participant, scanner)
 
 
-def _green_at_once(event: Event, participant: Participant, scanner: dict) -> Scan | None:
-    """A live scan of a ticket that has no green scan yet: green, without taking the lock.
-    Most tickets are scanned once, live. The database allows one green scan per ticket, so when
-    another scan got there first this insert fails, and the scan is decided under the lock."""
-    try:
-        with transaction.atomic():
-            row = _log(
-                event,
-                CheckInResult.VALID,
-                participant=participant,
-                scanner={**scanner, "scanned_at": timezone.now()},
-            )
-            _record(row, participant, superseded=None)
-    except IntegrityError:
-        return None
-    return Scan(CheckInResult.VALID, "", participant, row=row)
-
-
 @transaction.atomic
 def _admit(event: Event, participant: Participant, scanner: dict) -> Scan:
     """Record a good ticket's scan: green if it is the earliest, amber otherwise."""
+    if scanner["scanned_at"] is None:
+        # Most tickets are scanned once, live: green at once, without taking the lock. The
+        # database allows one green scan per ticket; when another scan has it (or is recording
+        # it: the insert waits for that to end), nothing is inserted and the lock decides.
+        row = _insert_green(_scan_row(event, CheckInResult.VALID, participant, scanner))
+        if row is not None:
+            _record(row, participant, superseded=None)
+            return Scan(CheckInResult.VALID, "", participant, row=row)
     # Every scan of this ticket waits here for the others: a synced offline scan and a live
     # one cannot both see "no green yet". A no-key lock: a live scan recording its green at once
     # (without this lock) must still pass its foreign-key check on the row, or the two wait for
     # each other.
-    Participant.objects.select_for_update(no_key=True).filter(pk=participant.pk).first()
+    _lock_ticket(participant)
     if scanner["scanned_at"] is None:
         # A live scan happens when it holds the lock: one that waited for another live scan
         # is later than it, never earlier.
         scanner = {**scanner, "scanned_at": timezone.now()}
-    first = CheckIn.objects.filter(participant=participant, result=CheckInResult.VALID).first()
+    first = _green_scan(participant)
     if first is None or scanner["scanned_at"] < first.scanned_at:
         if first is not None:
             # An offline scan from before the green one: the earlier scan counts. The later one
@@ -266,6 +258,31 @@ def _admit(event: Event, participant: Participant, scanner: dict) -> Scan:
         scanner={**scanner, "first_scan": first},
     )
     return Scan(CheckInResult.ALREADY, CheckInReason.ALREADY, participant, first, row=row)
+
+
+# The two queries of a repeated scan, written out as the door's others are.
+_PARTICIPANT_TABLE = Participant._meta.db_table
+_SCAN = Columns(CheckIn)
+GREEN_SCAN = f"""
+SELECT {_SCAN.sql("c")} FROM {CheckIn._meta.db_table} c
+WHERE c.participant_id = %s AND c.result = %s
+"""
+
+
+def _lock_ticket(participant: Participant) -> None:
+    """Lock the participant's row (as select_for_update(no_key=True)) until the transaction
+    ends; nothing where the database has no row locks (SQLite locks the whole database)."""
+    connection = connections[Participant.objects.db]
+    if not connection.features.has_select_for_update:
+        return
+    lock = connection.ops.for_update_sql(no_key=connection.features.has_select_for_no_key_update)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {_PARTICIPANT_TABLE} WHERE id = %s {lock}", [participant.pk])
+
+
+def _green_scan(participant: Participant) -> CheckIn | None:
+    found = _SCAN.first(GREEN_SCAN, [participant.pk, CheckInResult.VALID])
+    return None if found is None else found[0]
 
 
 def _record(row: CheckIn, participant: Participant, *, superseded: CheckIn | None) -> None:

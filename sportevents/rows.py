@@ -14,7 +14,7 @@ from weakref import WeakKeyDictionary
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import Model
+from django.db.models import Model, UniqueConstraint
 from django.db.models.signals import post_save, pre_save
 
 
@@ -78,12 +78,22 @@ class Insert:
     its audit entry). It sends no save signals, so it refuses a model that something listens
     to: a receiver added later fails loudly rather than being skipped."""
 
-    def __init__(self, model: type[Model]):
+    def __init__(self, model: type[Model], *, unless: str = ""):
+        """`unless`: the name of one of the model's unique constraints. A row it would refuse
+        is not inserted (ON CONFLICT DO NOTHING): the call returns None, without an
+        IntegrityError and without spoiling the transaction, and waits first, as the
+        constraint does, for a transaction that is inserting such a row to end."""
         self.model = model
         self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.unless = None
+        if unless:
+            found = [c for c in model._meta.constraints if c.name == unless]
+            if not found or not isinstance(found[0], UniqueConstraint) or not found[0].fields:
+                raise ImproperlyConfigured(f"{model.__name__} has no unique constraint {unless}.")
+            self.unless = found[0]
         self._sql: dict[str, str] = {}  # per database vendor
 
-    def __call__(self, obj: Model) -> Model:
+    def __call__(self, obj: Model) -> Model | None:
         if pre_save.has_listeners(self.model) or post_save.has_listeners(self.model):
             raise ImproperlyConfigured(
                 f"{self.model.__name__} has save signal receivers: save it with Model.save()."
@@ -95,7 +105,10 @@ class Insert:
         ]
         with connection.cursor() as cursor:
             cursor.execute(self._sql_for(connection), values)
-            obj.pk = cursor.fetchone()[0]
+            row = cursor.fetchone()
+        if row is None:  # the `unless` constraint refused it
+            return None
+        obj.pk = row[0]
         obj._state.adding, obj._state.db = False, using
         return obj
 
@@ -107,7 +120,26 @@ class Insert:
             sql = (
                 f"INSERT INTO {quote(self.model._meta.db_table)} "
                 f"({', '.join(quote(field.column) for field in self.fields)}) "
-                f"VALUES ({', '.join(['%s'] * len(self.fields))}) {returning}"
+                f"VALUES ({', '.join(['%s'] * len(self.fields))}) "
+                f"{self._on_conflict(connection)}{returning}"
             )
             self._sql[connection.vendor] = sql
         return sql
+
+    def _on_conflict(self, connection) -> str:
+        """PostgreSQL's and SQLite's clause naming the constraint by what it holds (its columns
+        and, for a partial one, its condition): a partial unique index has no name to give."""
+        if self.unless is None:
+            return ""
+        quote = connection.ops.quote_name
+        columns = ", ".join(
+            quote(self.model._meta.get_field(name).column) for name in self.unless.fields
+        )
+        condition = ""
+        if self.unless.condition is not None:
+            # As Django writes the index's own condition, with the values in the SQL: PostgreSQL
+            # matches the index by this text's meaning, before any parameter is known.
+            # (The editor is only asked to quote values: not entered, it touches nothing.)
+            editor = connection.schema_editor(collect_sql=True)
+            condition = " WHERE " + self.unless._get_condition_sql(self.model, editor)
+        return f"ON CONFLICT ({columns}){condition} DO NOTHING "

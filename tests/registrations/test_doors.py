@@ -5,19 +5,21 @@ import json
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from events.models import Membership
 from registrations import checkins, tickets
-from registrations.models import AccessibilityNeed, EventKey
+from registrations.models import AccessibilityNeed, CheckIn, EventKey
 from registrations.serializers import (
     CheckInInputSerializer,
     ScanSerializer,
     live_scan,
     scan_answer,
 )
+from sportevents.rows import Insert
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +218,45 @@ def test_the_door_reads_a_ticket_holder_in_one_query_and_defers_the_rest(
     assert read.email == stored.email
     other = event.__class__.objects.exclude(pk=event.pk).first()
     assert other is None or checkins.door_participant(other, stored.ticket_id) is None
+
+
+def test_a_second_green_is_left_out_and_the_transaction_goes_on(event, lead, free_ticket, sign_up):
+    """Insert(unless=...) on the one-green constraint: the row it refuses is not inserted and
+    raises nothing, and the same transaction records the repeat after it."""
+    participant = sign_up(free_ticket).registration.participants.get()
+    green = Insert(CheckIn, unless="one_valid_check_in")
+
+    def scan(result, **fields):
+        return CheckIn(
+            event=event, participant=participant, result=result, scanned_by=lead, **fields
+        )
+
+    first = green(scan("valid", gate="A"))
+    assert first is not None and first.pk is not None
+    with transaction.atomic():
+        assert green(scan("valid", gate="B")) is None
+        repeat = Insert(CheckIn)(scan("already", gate="B", first_scan=first))
+    rows = CheckIn.objects.filter(participant=participant).order_by("pk")
+    assert [(row.result, row.gate, row.first_scan_id) for row in rows] == [
+        ("valid", "A", None),
+        ("already", "B", first.pk),
+    ]
+    assert repeat.pk == rows[1].pk
+
+
+def test_an_insert_names_one_of_the_models_unique_constraints():
+    with pytest.raises(ImproperlyConfigured, match="no unique constraint"):
+        Insert(CheckIn, unless="one_green_per_gate")
+
+
+def test_a_repeat_at_the_door_raises_and_rolls_back_nothing(event, lead, free_ticket, sign_up):
+    """The repeat of a ticket is decided in one transaction: the green it could not insert,
+    the ticket's lock, the green that counts, the repeat and the commit."""
+    participant = sign_up(free_ticket).registration.participants.get()
+    token = tickets.sign(participant)
+    first = checkins.check_in(event, token=token, gate="A", by=lead)
+    with CaptureQueriesContext(connection) as queries:
+        repeat = checkins.check_in(event, token=token, gate="B", by=lead)
+    assert (first.result, repeat.result, repeat.previous) == ("valid", "already", first.row)
+    sql = [q["sql"].upper() for q in queries.captured_queries]
+    assert not any("ROLLBACK" in s for s in sql)
