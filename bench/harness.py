@@ -165,12 +165,10 @@ class Server:
     def cpu_seconds(self) -> float:
         """CPU time the workers used so far (user + system): per request, a steadier measure
         than requests per second on a machine that others use too."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for pid in self.worker_pids():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / ticks
+        return sum(
+            _process_cpu_seconds(Path(f"/proc/{pid}/stat").read_text())
+            for pid in self.worker_pids()
+        )
 
     def peak_memory_mb(self) -> list[float]:
         """Each worker's peak resident memory (VmHWM)."""
@@ -194,6 +192,9 @@ class Load:
     client_cpu_share: float
     worker_cpu_ms: float  # per request
     extra: dict
+    database_cpu_ms: float = 0.0  # per request: PostgreSQL's processes
+    redis_cpu_ms: float = 0.0  # per request
+    machine_busy_share: float = 0.0  # of all cores, whoever used them
 
     @property
     def per_second(self) -> float:
@@ -209,6 +210,9 @@ class Load:
             "p99_ms": self.p99_ms,
             "client_cpu_share": self.client_cpu_share,
             "worker_cpu_ms_per_request": self.worker_cpu_ms,
+            "database_cpu_ms_per_request": self.database_cpu_ms,
+            "redis_cpu_ms_per_request": self.redis_cpu_ms,
+            "machine_busy_share": self.machine_busy_share,
             **self.extra,
         }
 
@@ -266,8 +270,10 @@ def load(
     seconds: int,
     **script_env: str,
 ) -> Load:
-    """Run wrk against the server; figures with the workers' CPU per request."""
+    """Run wrk against the server; figures with the CPU per request of the workers, of
+    PostgreSQL and of Redis, and how busy the machine's cores were."""
     cpu_before = server.cpu_seconds()
+    services_before, busy_before = services_cpu_seconds(), machine_ticks()
     figures, client_cpu = run_wrk(
         server.url + path,
         script=script,
@@ -276,6 +282,11 @@ def load(
         **script_env,
     )
     worker_cpu = server.cpu_seconds() - cpu_before
+    services = {
+        name: seconds - services_before.get(name, 0.0)
+        for name, seconds in services_cpu_seconds().items()
+    }
+    busy_after = machine_ticks()
     errors = sum(
         figures.pop(name) for name in ("non_2xx", "errors_connect", "errors_read", "errors_timeout")
     )
@@ -290,6 +301,61 @@ def load(
         client_cpu_share=client_share(client_cpu, duration),
         worker_cpu_ms=round(1000 * worker_cpu / max(1, requests), 2),
         extra=figures,
+        database_cpu_ms=round(1000 * services.get("postgres", 0.0) / max(1, requests), 2),
+        redis_cpu_ms=round(1000 * services.get("redis-server", 0.0) / max(1, requests), 2),
+        machine_busy_share=round(
+            (busy_after[0] - busy_before[0]) / max(1, busy_after[1] - busy_before[1]), 3
+        ),
+    )
+
+
+def _process_cpu_seconds(stat: str) -> float:
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def services_cpu_seconds() -> dict[str, float]:
+    """CPU time used so far by the processes of PostgreSQL (the server and its backends) and of
+    Redis, by name. A backend that ended between two readings takes its time with it: the
+    servers' connections last through a benchmark, so the difference of two readings is what
+    the database did for it."""
+    totals: dict[str, float] = {}
+    for folder in Path("/proc").iterdir():
+        if not folder.name.isdigit():
+            continue
+        try:
+            name = (folder / "comm").read_text().strip()
+            if name in ("postgres", "redis-server"):
+                cpu = _process_cpu_seconds((folder / "stat").read_text())
+                totals[name] = totals.get(name, 0.0) + cpu
+        except OSError:  # the process ended meanwhile
+            continue
+    return totals
+
+
+def machine_ticks() -> tuple[int, int]:
+    """All cores' busy and total clock ticks so far (/proc/stat): busy is everything but idle
+    and waiting for I/O. Time stolen by the host counts as busy: the cores were not ours."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values[:8]) - idle, sum(values[:8])
+
+
+# Where a request's CPU went, for the tables: the app's workers, PostgreSQL (Redis is small
+# and stays in the JSON), and how busy the machine was: near 100 %, the cores are the limit.
+CPU_FIGURES = (
+    "worker_cpu_ms_per_request",
+    "database_cpu_ms_per_request",
+    "redis_cpu_ms_per_request",
+    "machine_busy_share",
+)
+CPU_HEADER = f"{'app ms':>6} {'db ms':>5} {'busy':>4}"
+
+
+def cpu_columns(row: dict) -> str:
+    return (
+        f"{row['worker_cpu_ms_per_request']:>6} {row['database_cpu_ms_per_request']:>5} "
+        f"{row['machine_busy_share']:>4.0%}"
     )
 
 

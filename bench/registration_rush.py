@@ -50,6 +50,7 @@ def main() -> None:
             )
             time.sleep(3)  # let the requests wrk left in flight finish before counting
             counts = json.loads(harness.shell(database, COUNT % ticket_id))
+            load = figures.as_dict()
             registered = counts.get("confirmed", 0) + counts.get("waitlisted", 0)
             # wrk counts requests it saw answered; the database counts what the server did.
             rows.append(
@@ -65,14 +66,14 @@ def main() -> None:
                     "p95_ms": figures.p95_ms,
                     "p99_ms": figures.p99_ms,
                     "client_cpu_share": figures.client_cpu_share,
-                    "worker_cpu_ms_per_request": figures.worker_cpu_ms,
+                    **{name: load[name] for name in harness.CPU_FIGURES},
                     "oversold": counts["taken"] > counts["capacity"]
                     or counts["held_seats"] != counts["taken"],
                 }
             )
     header = (
         f"{'C':>4} {'attempts':>8} {'confirmed':>9} {'waitlisted':>10} {'errors':>6} "
-        f"{'reg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'CPU ms/req':>10} "
+        f"{'reg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {harness.CPU_HEADER} "
         f"{'client CPU':>10} oversold"
     )
     print(header)
@@ -80,7 +81,7 @@ def main() -> None:
         print(
             f"{r['concurrency']:>4} {r['attempts']:>8} {r['confirmed']:>9} {r['waitlisted']:>10} "
             f"{r['errors']:>6} {r['registrations_per_s']:>7} {r['p50_ms']:>7} {r['p95_ms']:>7} "
-            f"{r['p99_ms']:>7} {r['worker_cpu_ms_per_request']:>10} "
+            f"{r['p99_ms']:>7} {harness.cpu_columns(r)} "
             f"{r['client_cpu_share']:>10.1%} {r['oversold']}"
         )
     harness.write_results("registration_rush", rows)
