@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "sportevents.csp.CSPMiddleware",
     # Last: turns a login refused for too many failures into the "try again later" page.
     "axes.middleware.AxesMiddleware",
 ]

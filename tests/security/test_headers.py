@@ -87,3 +87,80 @@ def test_session_csrf_and_language_cookies_are_secure_httponly_and_same_site(cli
         assert cookie["secure"] is True, cookie.key
         assert cookie["httponly"] is True, cookie.key
         assert cookie["samesite"] == "Lax", cookie.key
+
+
+def csp_middleware(view):
+    from sportevents.csp import CSPMiddleware
+
+    return CSPMiddleware(view)
+
+
+def test_the_policy_built_once_is_django_csps_and_follows_the_setting(rf, settings):
+    """sportevents.csp keeps the built header: it is the one django-csp builds, the API's
+    answers carry it too, and a changed setting shows at the next response."""
+    from csp.utils import build_policy
+    from django.http import JsonResponse
+
+    middleware = csp_middleware(lambda request: JsonResponse({"result": "valid"}))
+    first = middleware(rf.post("/api/v1/checkins/"))["Content-Security-Policy"]
+    assert first == build_policy() and "default-src 'self'" in first
+    assert middleware(rf.get("/"))["Content-Security-Policy"] == first
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert middleware(rf.get("/"))["Content-Security-Policy"] == "default-src 'none'"
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "EXCLUDE_URL_PREFIXES": ["/api/"],
+    }
+    assert "Content-Security-Policy" not in middleware(rf.get("/api/v1/events/"))
+
+
+def test_every_response_gets_the_header_django_csp_would_give_it(rf, settings):
+    """Its own policy (django-csp's decorators), a nonce, an exemption, an error page: the
+    same headers as from django-csp's middleware, enforced and report-only."""
+    from csp.constants import NONCE
+    from csp.decorators import csp_exempt, csp_update
+    from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
+    from django.http import HttpResponse, HttpResponseNotFound
+
+    policy = settings.CONTENT_SECURITY_POLICY
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+        "DIRECTIVES": {**policy["DIRECTIVES"], "script-src": ["'self'", NONCE]}
+    }
+
+    @csp_update({"img-src": ["https://tiles.example.org"]})
+    def map_page(request):
+        return HttpResponse("map")
+
+    def with_nonce(request):
+        return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+    @csp_exempt()
+    def exempt(request):
+        return HttpResponse("exempt")
+
+    def missing(request):
+        return HttpResponseNotFound("missing")
+
+    headers = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
+    for view in (map_page, with_nonce, exempt, missing):
+        ours, theirs = rf.get("/page/"), rf.get("/page/")
+        answers = [csp_middleware(view)(ours), DjangoCSPMiddleware(view)(theirs)]
+        nonces = [getattr(request, "_csp_nonce", None) for request in (ours, theirs)]
+        got, expected = (
+            {name: answer.get(name, "").replace(nonce or "-", "N") for name in headers}
+            for answer, nonce in zip(answers, nonces, strict=True)
+        )
+        assert got == expected, view.__name__
+    assert "https://tiles.example.org" in csp_middleware(map_page)(rf.get("/"))[headers[0]]
+    assert "'nonce-" in csp_middleware(with_nonce)(rf.get("/"))[headers[1]]
+
+
+def test_a_nonce_asked_for_after_the_header_is_written_raises(rf):
+    from csp.exceptions import CSPNonceError
+    from django.http import HttpResponse
+
+    request = rf.get("/")
+    csp_middleware(lambda request: HttpResponse("page"))(request)
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
