@@ -29,7 +29,7 @@ from registrations.models import (
     TicketType,
 )
 from sportevents.api import validated
-from sportevents.serializer_fields import CountryField, FieldsBuiltOnce
+from sportevents.serializer_fields import CharField, CountryField, FieldsBuiltOnce
 
 # Ticket types ------------------------------------------------------------------------------
 
@@ -662,8 +662,8 @@ class _EventInputSerializer(serializers.Serializer):
 
 
 class CheckInInputSerializer(_EventInputSerializer):
-    token = serializers.CharField(max_length=400, help_text="The code in the ticket's QR.")
-    gate = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    token = CharField(max_length=400, help_text="The code in the ticket's QR.")
+    gate = CharField(max_length=60, required=False, allow_blank=True, default="")
     scanned_at = AwareDateTimeField(
         required=False,
         allow_null=True,
@@ -705,8 +705,8 @@ MAX_SYNCED_SCANS = 500
 
 
 class SyncedScanInputSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=400, help_text="The code in the ticket's QR.")
-    gate = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    token = CharField(max_length=400, help_text="The code in the ticket's QR.")
+    gate = CharField(max_length=60, required=False, allow_blank=True, default="")
     scanned_at = AwareDateTimeField(help_text="When the scanner read the ticket (with offset).")
     device = serializers.CharField(
         max_length=64,
