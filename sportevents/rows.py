@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from weakref import WeakKeyDictionary
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Model, UniqueConstraint
 from django.db.models.signals import post_save, pre_save
 
@@ -72,58 +72,78 @@ class Columns:
 
 
 class Insert:
-    """Save a new instance of `model` by a written-out INSERT, built once per database: what
-    `Model.save` does for a new row, less building and compiling the statement each time.
-    For append-only rows written on every request of the busiest calls (a scan at the door,
-    its audit entry). It sends no save signals, so it refuses a model that something listens
-    to: a receiver added later fails loudly rather than being skipped."""
+    """Save new instances of `model` by a written-out INSERT, built once per database: what
+    `Model.save` (one) or `QuerySet.bulk_create` (several) do for new rows, less building and
+    compiling the statement each time. For the rows written on every request of the busiest
+    calls: a scan at the door, a registration, their audit entries. As `Model.save`, it sends
+    pre_save and post_save for each row (created=True), inside the caller's transaction; it
+    calls no overridden `save()` method, so it is for models whose saving is Django's own."""
 
     def __init__(self, model: type[Model], *, unless: str = ""):
         """`unless`: the name of one of the model's unique constraints. A row it would refuse
         is not inserted (ON CONFLICT DO NOTHING): the call returns None, without an
         IntegrityError and without spoiling the transaction, and waits first, as the
         constraint does, for a transaction that is inserting such a row to end."""
+        meta = model._meta
+        if meta.parents or meta.proxy or any(not f.primary_key for f in meta.db_returning_fields):
+            raise ImproperlyConfigured(
+                f"{model.__name__} is saved in several tables or reads values back: save it "
+                "with Model.save()."
+            )
         self.model = model
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.fields = [f for f in meta.concrete_fields if not f.primary_key]
         self.unless = None
         if unless:
-            found = [c for c in model._meta.constraints if c.name == unless]
+            found = [c for c in meta.constraints if c.name == unless]
             if not found or not isinstance(found[0], UniqueConstraint) or not found[0].fields:
                 raise ImproperlyConfigured(f"{model.__name__} has no unique constraint {unless}.")
             self.unless = found[0]
-        self._sql: dict[str, str] = {}  # per database vendor
+        self._sql: dict[tuple[str, int], str] = {}  # per database vendor and number of rows
 
     def __call__(self, obj: Model) -> Model | None:
-        if pre_save.has_listeners(self.model) or post_save.has_listeners(self.model):
-            raise ImproperlyConfigured(
-                f"{self.model.__name__} has save signal receivers: save it with Model.save()."
-            )
+        """Save `obj`; None if the `unless` constraint refused it."""
+        return self.many([obj])[0]
+
+    def many(self, objs: list[Model]) -> list[Model | None]:
+        """Save `objs` in one statement, in their order; None for each row the `unless`
+        constraint refused (then every row is None: which ones it refused is not known)."""
         using = self.model._default_manager.db
         connection = connections[using]
+        for obj in objs:
+            obj._prepare_related_fields_for_save(operation_name="save")
+            pre_save.send(self.model, instance=obj, raw=False, using=using, update_fields=None)
         values = [
-            field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self.fields
+            field.get_db_prep_save(field.pre_save(obj, True), connection)
+            for obj in objs
+            for field in self.fields
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(self._sql_for(connection), values)
-            row = cursor.fetchone()
-        if row is None:  # the `unless` constraint refused it
-            return None
-        obj.pk = row[0]
-        obj._state.adding, obj._state.db = False, using
-        return obj
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+            cursor.execute(self._sql_for(connection, len(objs)), values)
+            keys = [row[0] for row in cursor.fetchall()]
+        if len(keys) != len(objs):  # the `unless` constraint refused some
+            return [None] * len(objs)
+        for obj, key in zip(objs, keys, strict=True):
+            obj.pk = key
+            obj._state.adding, obj._state.db = False, using
+            post_save.send(
+                self.model, instance=obj, created=True, update_fields=None, raw=False, using=using
+            )
+        return objs
 
-    def _sql_for(self, connection) -> str:
-        sql = self._sql.get(connection.vendor)
+    def _sql_for(self, connection, rows: int) -> str:
+        sql = self._sql.get((connection.vendor, rows))
         if sql is None:
             quote = connection.ops.quote_name
             returning, _params = connection.ops.return_insert_columns([self.model._meta.pk])
+            row = f"({', '.join(['%s'] * len(self.fields))})"
             sql = (
                 f"INSERT INTO {quote(self.model._meta.db_table)} "
                 f"({', '.join(quote(field.column) for field in self.fields)}) "
-                f"VALUES ({', '.join(['%s'] * len(self.fields))}) "
+                f"VALUES {', '.join([row] * rows)} "
                 f"{self._on_conflict(connection)}{returning}"
             )
-            self._sql[connection.vendor] = sql
+            if rows <= 4:  # one, or a small group: kept; a larger one is rare
+                self._sql[(connection.vendor, rows)] = sql
         return sql
 
     def _on_conflict(self, connection) -> str:

@@ -4,8 +4,7 @@ them, with the fields not selected deferred."""
 from datetime import UTC, datetime
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 
 from accounts.models import User
 from events.models import AuditEntry
@@ -69,14 +68,31 @@ def vars_of(entry: AuditEntry) -> dict:
     return {f.attname: getattr(entry, f.attname) for f in AuditEntry._meta.concrete_fields}
 
 
-def test_an_insert_refuses_a_model_that_something_listens_to(catalogue):
-    def listener(**kwargs):
-        pass
+def test_an_insert_sends_the_save_signals_as_model_save_does(catalogue):
+    event, sent = EventFactory(), []
 
+    def listener(signal, sender, instance, **kwargs):
+        sent.append((signal, sender, instance.pk, kwargs))
+
+    pre_save.connect(listener, sender=AuditEntry)
     post_save.connect(listener, sender=AuditEntry)
     try:
-        with pytest.raises(ImproperlyConfigured, match="save signal receivers"):
-            Insert(AuditEntry)(AuditEntry(event=EventFactory(), actor_kind="system"))
+        entry = Insert(AuditEntry)(AuditEntry(event=event, actor_kind="system"))
     finally:
+        pre_save.disconnect(listener, sender=AuditEntry)
         post_save.disconnect(listener, sender=AuditEntry)
-    assert not AuditEntry.objects.exists()
+    common = {"raw": False, "using": "default", "update_fields": None}
+    assert sent == [
+        (pre_save, AuditEntry, None, common),
+        (post_save, AuditEntry, entry.pk, {**common, "created": True}),
+    ]
+
+
+def test_several_rows_go_in_one_statement_in_their_order(catalogue, django_assert_num_queries):
+    event = EventFactory()
+    entries = [AuditEntry(event=event, actor_kind="system", object_id=str(n)) for n in range(3)]
+    with django_assert_num_queries(1):
+        saved = Insert(AuditEntry).many(entries)
+    assert saved == entries and all(not e._state.adding for e in entries)
+    stored = dict(AuditEntry.objects.values_list("pk", "object_id"))
+    assert [stored[e.pk] for e in entries] == ["0", "1", "2"]
