@@ -90,3 +90,25 @@ def test_checkin_script_sends_the_tickets_and_counts_the_answers(server, tmp_pat
 
 def test_the_client_share_is_a_part_of_the_machine():
     assert harness.client_share(1.0, 1.0) == round(1 / harness.os.cpu_count(), 3)
+
+
+def test_the_machine_and_the_services_cpu_are_read_from_proc():
+    """What the door and rush tables add: PostgreSQL's and Redis's CPU time (their processes,
+    running on this machine as in CI) and the cores' busy and total ticks, which only grow."""
+    import hashlib
+
+    busy, total = harness.machine_ticks()
+    services = harness.services_cpu_seconds()
+    for _ in range(20_000):  # some CPU, so that the busy ticks move
+        hashlib.sha256(b"x" * 1000).digest()
+    busy_after, total_after = harness.machine_ticks()
+    assert 0 <= busy <= total and busy_after >= busy and total_after > total
+    assert set(services) <= {"postgres", "redis-server"}
+    assert all(seconds >= 0 for seconds in services.values())
+    assert harness.cpu_columns(
+        {
+            "worker_cpu_ms_per_request": 3.3,
+            "database_cpu_ms_per_request": 0.6,
+            "machine_busy_share": 0.95,
+        }
+    ).split() == ["3.3", "0.6", "95%"]
