@@ -211,8 +211,9 @@ def check_in(
     try:
         return _admit(event, participant, scanner)
     except IntegrityError:
-        # Only where the row lock is a no-op (SQLite): the other scan committed first; decide
-        # again against it.
+        # A live scan (which takes no lock) recorded its green between this scan's read and its
+        # insert, as when an offline scan syncs at the moment the ticket is scanned live: the
+        # other scan committed first; decide again against it.
         return _admit(event, participant, scanner)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from weakref import WeakKeyDictionary
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.db.models import Model, UniqueConstraint
 from django.db.models.signals import post_save, pre_save
 
@@ -105,9 +105,13 @@ class Insert:
         return self.many([obj])[0]
 
     def many(self, objs: list[Model]) -> list[Model | None]:
-        """Save `objs` in one statement, in their order; None for each row the `unless`
-        constraint refused (then every row is None: which ones it refused is not known)."""
-        using = self.model._default_manager.db
+        """Save `objs` in one statement, in their order. With `unless`, one row at a time:
+        which rows of several the constraint refused would not be known."""
+        if not objs:
+            return []
+        if self.unless is not None and len(objs) > 1:
+            raise ValueError("Insert(unless=...) saves one row at a time.")
+        using = router.db_for_write(self.model)
         connection = connections[using]
         for obj in objs:
             obj._prepare_related_fields_for_save(operation_name="save")
@@ -120,8 +124,8 @@ class Insert:
         with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
             cursor.execute(self._sql_for(connection, len(objs)), values)
             keys = [row[0] for row in cursor.fetchall()]
-        if len(keys) != len(objs):  # the `unless` constraint refused some
-            return [None] * len(objs)
+        if not keys:  # the `unless` constraint refused the row
+            return [None]
         for obj, key in zip(objs, keys, strict=True):
             obj.pk = key
             obj._state.adding, obj._state.db = False, using

@@ -244,9 +244,13 @@ def test_a_second_green_is_left_out_and_the_transaction_goes_on(event, lead, fre
     assert repeat.pk == rows[1].pk
 
 
-def test_an_insert_names_one_of_the_models_unique_constraints():
+def test_an_insert_names_one_of_the_models_unique_constraints_and_saves_one_row_at_a_time():
     with pytest.raises(ImproperlyConfigured, match="no unique constraint"):
         Insert(CheckIn, unless="one_green_per_gate")
+    green = Insert(CheckIn, unless="one_valid_check_in")
+    with pytest.raises(ValueError, match="one row at a time"):
+        green.many([CheckIn(result="valid"), CheckIn(result="valid")])
+    assert green.many([]) == []
 
 
 def test_a_repeat_at_the_door_raises_and_rolls_back_nothing(event, lead, free_ticket, sign_up):

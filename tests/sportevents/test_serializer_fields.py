@@ -23,6 +23,14 @@ def test_the_field_answers_as_drfs_does(value):
     assert outcome(ours) == outcome(drfs)
 
 
+def test_the_ascii_shortcut_replaces_drfs_check():
+    from rest_framework.validators import ProhibitSurrogateCharactersValidator
+
+    kinds = [type(v).__name__ for v in CharField(max_length=60).validators]
+    assert "_NoSurrogates" in kinds
+    assert ProhibitSurrogateCharactersValidator.__name__ not in kinds
+
+
 def test_a_lone_surrogate_is_refused_by_name():
     with pytest.raises(serializers.ValidationError, match="U\\+D800"):
         CharField().run_validation("Gate \ud800")
