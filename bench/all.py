@@ -30,6 +30,7 @@ import harness
 import pages
 import query_counts
 import reference
+import registration_rush
 
 TARGET_WORKER_MB = 200
 RUSH_CLIENTS, RUSH_PER_S, RUSH_P95_MS = 32, 300, 250  # the registration issue's target
@@ -153,16 +154,8 @@ def print_table(r: dict) -> list[str]:
         missed.append("calendar feed")
 
     print("\n-- Registration rush (300 seats; target at 32 clients: ≥ 300/s, p95 < 250 ms)")
-    print(
-        f"{'C':>4} {'reg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {harness.CPU_HEADER}"
-        "  oversold"
-    )
+    registration_rush.print_rows(r["registration_rush"])
     for row in r["registration_rush"]:
-        print(
-            f"{row['concurrency']:>4} {row['registrations_per_s']:>7} {row['p50_ms']:>7} "
-            f"{row['p95_ms']:>7} {row['p99_ms']:>7} {harness.cpu_columns(row)}  "
-            f"{'YES' if row['oversold'] else 'no'}"
-        )
         if row["oversold"]:
             missed.append("registration rush oversold")
         if row["concurrency"] == RUSH_CLIENTS and not (

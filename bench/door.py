@@ -92,18 +92,21 @@ def run(server: harness.Server, database: str, *, seconds: int, concurrency: int
 
 
 def print_rows(rows: list[dict]) -> None:
-    print(
-        f"{'round':<14} {'scans/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'valid':>6} "
-        f"{'already':>7} {'invalid':>7} {harness.CPU_HEADER} {'client CPU':>10}  one green each"
+    def one_green_each(r: dict) -> str:
+        return "yes" if r["tickets_without_green"] == 0 and r["tickets_green_twice"] == 0 else "NO"
+
+    harness.print_table(
+        [
+            harness.Column("round", 14, "round", left=True),
+            harness.Column("scans/s", 7, "requests_per_s"),
+            *harness.latencies("p50", "p95", "p99"),
+            *(harness.Column(name, 7, name) for name in ("valid", "already", "invalid")),
+            *harness.CPU_COLUMNS,
+            harness.CLIENT_COLUMN,
+            harness.Column(" one green each", 15, one_green_each, left=True),
+        ],
+        rows,
     )
-    for r in rows:
-        ok = r["tickets_without_green"] == 0 and r["tickets_green_twice"] == 0
-        print(
-            f"{r['round']:<14} {r['requests_per_s']:>7} {r['p50_ms']:>7} {r['p95_ms']:>7} "
-            f"{r['p99_ms']:>7} {r['valid']:>6} {r['already']:>7} {r['invalid']:>7} "
-            f"{harness.cpu_columns(r)} {r['client_cpu_share']:>10.1%}  "
-            f"{'yes' if ok else 'NO'}"
-        )
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ import resource
 import subprocess
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -341,22 +342,50 @@ def machine_ticks() -> tuple[int, int]:
     return sum(values[:8]) - idle, sum(values[:8])
 
 
-# Where a request's CPU went, for the tables: the app's workers, PostgreSQL (Redis is small
-# and stays in the JSON), and how busy the machine was: near 100 %, the cores are the limit.
+@dataclass(frozen=True)
+class Column:
+    """A column of a printed table: its header, its width, and the row's value (a key of the
+    row's dict or a function of the row) with a format spec."""
+
+    header: str
+    width: int
+    value: str | Callable[[dict], object]
+    spec: str = ""
+    left: bool = False
+
+    def cell(self, text: str) -> str:
+        return text.ljust(self.width) if self.left else text.rjust(self.width)
+
+    def of(self, row: dict) -> str:
+        value = self.value(row) if callable(self.value) else row[self.value]
+        return self.cell(format(value, self.spec))
+
+
+def print_table(columns: list[Column], rows: list[dict]) -> None:
+    """The benchmarks' tables: a header line, then a line per row."""
+    print(" ".join(column.cell(column.header) for column in columns).rstrip())
+    for row in rows:
+        print(" ".join(column.of(row) for column in columns).rstrip())
+
+
+def latencies(*names: str) -> list[Column]:
+    return [Column(f"{name} ms", 7, f"{name}_ms") for name in names]
+
+
+# Where a request's CPU went: the app's workers, PostgreSQL (Redis is small and stays in the
+# JSON), and how busy the machine was: near 100 %, the cores are the limit.
 CPU_FIGURES = (
     "worker_cpu_ms_per_request",
     "database_cpu_ms_per_request",
     "redis_cpu_ms_per_request",
     "machine_busy_share",
 )
-CPU_HEADER = f"{'app ms':>6} {'db ms':>5} {'busy':>4}"
-
-
-def cpu_columns(row: dict) -> str:
-    return (
-        f"{row['worker_cpu_ms_per_request']:>6} {row['database_cpu_ms_per_request']:>5} "
-        f"{row['machine_busy_share']:>4.0%}"
-    )
+CPU_COLUMNS = [
+    Column("app ms", 6, "worker_cpu_ms_per_request"),
+    Column("db ms", 5, "database_cpu_ms_per_request"),
+    Column("busy", 4, "machine_busy_share", ".0%"),
+]
+CLIENT_COLUMN = Column("client CPU", 10, "client_cpu_share", ".1%")
 
 
 def write_results(name: str, data) -> Path:

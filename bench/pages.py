@@ -80,17 +80,18 @@ def run(server: harness.Server, *, seconds: int, concurrency: int) -> list[dict]
 
 
 def print_rows(rows: list[dict]) -> None:
-    print(
-        f"{'page':<18} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'CPU ms/req':>10} {'client CPU':>10} {'errors':>6}  target"
+    harness.print_table(
+        [
+            harness.Column("page", 18, "page", left=True),
+            harness.Column("req/s", 7, "requests_per_s"),
+            *harness.latencies("p50", "p95", "p99"),
+            harness.Column("CPU ms/req", 10, "worker_cpu_ms_per_request"),
+            harness.CLIENT_COLUMN,
+            harness.Column("errors", 6, "errors"),
+            harness.Column(" target", 7, lambda r: f" {'met' if r['target_met'] else 'MISSED'}"),
+        ],
+        rows,
     )
-    for r in rows:
-        print(
-            f"{r['page']:<18} {r['requests_per_s']:>7} {r['p50_ms']:>7} {r['p95_ms']:>7} "
-            f"{r['p99_ms']:>7} {r['worker_cpu_ms_per_request']:>10} "
-            f"{r['client_cpu_share']:>10.1%} {r['errors']:>6}  "
-            f"{'met' if r['target_met'] else 'MISSED'}"
-        )
 
 
 def main() -> None:

@@ -100,12 +100,16 @@ def run(small: str, large: str) -> list[dict]:
 
 def print_rows(rows: list[dict]) -> None:
     small, large = rows[0]["events_small"], rows[0]["events_large"]
-    print(f"{'page':<38} {f'{small} events':>11} {f'{large} events':>12} {'uncached CPU ms':>16}")
-    for r in rows:
-        print(
-            f"{r['page']:<38} {r['queries_small']:>11} {r['queries_large']:>12} "
-            f"{r['uncached_cpu_ms_large']:>16}{'  GROWS' if r['grows'] else ''}"
-        )
+    harness.print_table(
+        [
+            harness.Column("page", 38, "page", left=True),
+            harness.Column(f"{small} events", 11, "queries_small"),
+            harness.Column(f"{large} events", 12, "queries_large"),
+            harness.Column("uncached CPU ms", 16, "uncached_cpu_ms_large"),
+            harness.Column("", 6, lambda r: " GROWS" if r["grows"] else "", left=True),
+        ],
+        rows,
+    )
 
 
 def main() -> None:

@@ -95,16 +95,18 @@ def run(seconds: int, workers: int = 3) -> list[dict]:
 
 
 def print_rows(rows: list[dict]) -> None:
-    print(
-        f"{'bare view':<18} {'C':>3} {'req/s':>7} {'p95 ms':>7} {'CPU ms/req':>10} "
-        f"{'issue named':>11} {'errors':>6}"
+    harness.print_table(
+        [
+            harness.Column("bare view", 18, "view", left=True),
+            harness.Column("C", 3, "concurrency"),
+            harness.Column("req/s", 7, "requests_per_s"),
+            harness.Column("p95 ms", 7, "p95_ms"),
+            harness.Column("CPU ms/req", 10, "worker_cpu_ms_per_request"),
+            harness.Column("issue named", 11, "named_in_issue_per_s"),
+            harness.Column("errors", 6, "errors"),
+        ],
+        rows,
     )
-    for r in rows:
-        print(
-            f"{r['view']:<18} {r['concurrency']:>3} {r['requests_per_s']:>7} {r['p95_ms']:>7} "
-            f"{r['worker_cpu_ms_per_request']:>10} {r['named_in_issue_per_s']:>11} "
-            f"{r['errors']:>6}"
-        )
 
 
 def main() -> None:

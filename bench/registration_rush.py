@@ -71,22 +71,29 @@ def main() -> None:
                     or counts["held_seats"] != counts["taken"],
                 }
             )
-    header = (
-        f"{'C':>4} {'attempts':>8} {'confirmed':>9} {'waitlisted':>10} {'errors':>6} "
-        f"{'reg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {harness.CPU_HEADER} "
-        f"{'client CPU':>10} oversold"
-    )
-    print(header)
-    for r in rows:
-        print(
-            f"{r['concurrency']:>4} {r['attempts']:>8} {r['confirmed']:>9} {r['waitlisted']:>10} "
-            f"{r['errors']:>6} {r['registrations_per_s']:>7} {r['p50_ms']:>7} {r['p95_ms']:>7} "
-            f"{r['p99_ms']:>7} {harness.cpu_columns(r)} "
-            f"{r['client_cpu_share']:>10.1%} {r['oversold']}"
-        )
+    print_rows(rows)
     harness.write_results("registration_rush", rows)
     if any(r["oversold"] for r in rows):
         sys.exit("OVERSOLD")
+
+
+def print_rows(rows: list[dict]) -> None:
+    """The rush's table; `make bench` prints it too."""
+    harness.print_table(
+        [
+            harness.Column("C", 4, "concurrency"),
+            harness.Column("attempts", 8, "attempts"),
+            harness.Column("confirmed", 9, "confirmed"),
+            harness.Column("waitlisted", 10, "waitlisted"),
+            harness.Column("errors", 6, "errors"),
+            harness.Column("reg/s", 7, "registrations_per_s"),
+            *harness.latencies("p50", "p95", "p99"),
+            *harness.CPU_COLUMNS,
+            harness.CLIENT_COLUMN,
+            harness.Column(" oversold", 9, lambda r: " YES" if r["oversold"] else " no", left=True),
+        ],
+        rows,
+    )
 
 
 if __name__ == "__main__":

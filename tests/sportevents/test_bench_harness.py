@@ -105,10 +105,26 @@ def test_the_machine_and_the_services_cpu_are_read_from_proc():
     assert 0 <= busy <= total and busy_after >= busy and total_after > total
     assert set(services) <= {"postgres", "redis-server"}
     assert all(seconds >= 0 for seconds in services.values())
-    assert harness.cpu_columns(
-        {
-            "worker_cpu_ms_per_request": 3.3,
-            "database_cpu_ms_per_request": 0.6,
-            "machine_busy_share": 0.95,
-        }
-    ).split() == ["3.3", "0.6", "95%"]
+
+
+def test_a_table_prints_its_header_and_a_line_per_row(capsys):
+    harness.print_table(
+        [
+            harness.Column("round", 6, "round", left=True),
+            *harness.CPU_COLUMNS,
+            harness.Column("ok", 3, lambda row: "yes" if row["ok"] else "NO"),
+        ],
+        [
+            {
+                "round": "own",
+                "worker_cpu_ms_per_request": 3.3,
+                "database_cpu_ms_per_request": 0.6,
+                "machine_busy_share": 0.95,
+                "ok": False,
+            }
+        ],
+    )
+    header, line = capsys.readouterr().out.splitlines()
+    assert header.split() == ["round", "app", "ms", "db", "ms", "busy", "ok"]
+    assert line.split() == ["own", "3.3", "0.6", "95%", "NO"]
+    assert len(header) == len(line)
