@@ -8,7 +8,7 @@ whichever device reported it first, and every scan stays in the log.
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,7 +144,8 @@ _insert_scan = Insert(CheckIn)
 _insert_green = Insert(CheckIn, unless="one_valid_check_in")
 
 
-def _scan_row(event, result, participant=None, scanner=None, reason="") -> CheckIn:
+def _scan_row(event, result, participant, scanner: dict, reason="") -> CheckIn:
+    """A scan's row, at the scanner's time or now."""
     return CheckIn(
         event=event,
         participant=participant,
@@ -273,7 +274,7 @@ WHERE c.participant_id = %s AND c.result = %s
 def _lock_ticket(participant: Participant) -> None:
     """Lock the participant's row (as select_for_update(no_key=True)) until the transaction
     ends; nothing where the database has no row locks (SQLite locks the whole database)."""
-    connection = connections[Participant.objects.db]
+    connection = connections[router.db_for_write(Participant)]
     if not connection.features.has_select_for_update:
         return
     lock = connection.ops.for_update_sql(no_key=connection.features.has_select_for_no_key_update)

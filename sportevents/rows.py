@@ -1,12 +1,14 @@
-"""Model instances read by a written-out query, for the few queries that run on every request
-of the busiest calls (the API token, the ticket at the door).
+"""Model instances read and saved by written-out SQL, for the few queries that run on every
+request of the busiest calls (the API token, the ticket at the door, a scan, a registration).
 
 The ORM builds and compiles such a query anew on every call (about half a millisecond of CPU),
 and `QuerySet.raw` still works out its columns and their converters each time. `Columns` does
 that once per model and database: the query selects `columns.sql(alias)` first, in the model's
 field order (what `Model.from_db` needs to leave the other fields deferred), then whatever else
 it needs; `columns.first(sql, params)` gives the instance, with its values converted as the ORM
-would (SQLite's timestamps and JSON, say), and the other values as they came.
+would (SQLite's timestamps and JSON, say), and the other values as they came. `Insert` saves
+new rows the same way: its INSERT is built once, and it sends the save signals `Model.save`
+sends.
 """
 
 from collections.abc import Iterable
