@@ -72,7 +72,7 @@ OBJECT_TYPES = {
 MODELS = {code: label for label, code in OBJECT_TYPES.items()}
 # Entries are written on the busiest calls (each registration, each green scan), and nothing
 # listens to their saving: a written-out INSERT (sportevents/rows.py).
-_insert_entry = Insert(AuditEntry)
+INSERT_ENTRY = Insert(AuditEntry)
 
 
 def label_of(obj: models.Model) -> str:
@@ -162,7 +162,13 @@ def _change(name: str, before, after) -> dict:
     return {"field": name, "before": before, "after": after}
 
 
-def record(
+def record(event: Event | int, action: str, obj: models.Model, **details) -> AuditEntry:
+    """Log `action` on `obj` (saved, with its primary key) for `event`; `details` as for
+    `entry`. Call it inside the transaction of the change, before a deleted row loses its key."""
+    return INSERT_ENTRY(entry(event, action, obj, **details))
+
+
+def entry(
     event: Event | int,
     action: str,
     obj: models.Model,
@@ -171,17 +177,16 @@ def record(
     changes: list[dict] | None = None,
     label: str | None = None,
 ) -> AuditEntry:
-    """Log `action` on `obj` (saved, with its primary key) for `event`. Call it inside the
-    transaction of the change, before a deleted row loses its key."""
-    entry = AuditEntry(
+    """The entry `record` saves; unsaved, for a row saved together with it (rows.InsertWith
+    fills in `object_id` when `obj` has no key yet)."""
+    return AuditEntry(
         event_id=getattr(event, "pk", event),
         actor_kind=actor.kind,
         actor=actor.user,
         device=actor.device,
         object_type=OBJECT_TYPES[obj._meta.label],
-        object_id=str(obj.pk),
+        object_id="" if obj.pk is None else str(obj.pk),
         object_label=(label if label is not None else label_of(obj))[:200],
         action=action,
         changes=changes or [],
     )
-    return _insert_entry(entry)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from events import audit
 from events.audit import Actor
-from events.models import AuditAction, Event
+from events.models import AuditAction, AuditEntry, Event
 from registrations import tickets
 from registrations.doors import Door, open_door
 from registrations.models import (
@@ -28,7 +28,7 @@ from registrations.models import (
     RegistrationStatus,
     TicketType,
 )
-from sportevents.rows import Columns, Insert, loaded
+from sportevents.rows import Columns, Insert, InsertWith, loaded
 
 # How far ahead of the server's clock a scanner's clock may run.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -140,8 +140,11 @@ def scan_time_problem(
 
 # Every scan is logged, and nothing listens to the log's saving: a written-out INSERT.
 _insert_scan = Insert(CheckIn)
-# A live scan's green, unless the ticket has one: the constraint's conflict, without an error.
-_insert_green = Insert(CheckIn, unless="one_valid_check_in")
+# A live scan's green and its audit entry, unless the ticket has a green scan: the constraint's
+# conflict, without an error. On PostgreSQL one statement, without a transaction.
+_insert_green = InsertWith(
+    Insert(CheckIn, unless="one_valid_check_in"), (audit.INSERT_ENTRY, "object_id")
+)
 
 
 def _scan_row(event, result, participant, scanner: dict, reason="") -> CheckIn:
@@ -209,6 +212,13 @@ def check_in(
         return refuse(CheckInReason.CANCELLED, participant)
     if registration.status != RegistrationStatus.CONFIRMED:
         return refuse(CheckInReason.NOT_CONFIRMED, participant)
+    if scanner["scanned_at"] is None:
+        # Most tickets are scanned once, live: green at once, without taking the lock. The
+        # database allows one green scan per ticket; when another scan has it (or is recording
+        # it: the insert waits for that to end), nothing is saved and the lock decides.
+        row = _scan_row(event, CheckInResult.VALID, participant, scanner)
+        if _insert_green(row, [_green_entry(row, participant)]) is not None:
+            return Scan(CheckInResult.VALID, "", participant, row=row)
     try:
         return _admit(event, participant, scanner)
     except IntegrityError:
@@ -220,15 +230,8 @@ def check_in(
 
 @transaction.atomic
 def _admit(event: Event, participant: Participant, scanner: dict) -> Scan:
-    """Record a good ticket's scan: green if it is the earliest, amber otherwise."""
-    if scanner["scanned_at"] is None:
-        # Most tickets are scanned once, live: green at once, without taking the lock. The
-        # database allows one green scan per ticket; when another scan has it (or is recording
-        # it: the insert waits for that to end), nothing is inserted and the lock decides.
-        row = _insert_green(_scan_row(event, CheckInResult.VALID, participant, scanner))
-        if row is not None:
-            _record(row, participant, superseded=None)
-            return Scan(CheckInResult.VALID, "", participant, row=row)
+    """Record a good ticket's scan under the ticket's lock: green if it is the earliest, amber
+    otherwise."""
     # Every scan of this ticket waits here for the others: a synced offline scan and a live
     # one cannot both see "no green yet". A no-key lock: a live scan recording its green at once
     # (without this lock) must still pass its foreign-key check on the row, or the two wait for
@@ -287,11 +290,12 @@ def _green_scan(participant: Participant) -> CheckIn | None:
     return None if found is None else found[0]
 
 
+_LOGGED = ("result", "gate", "scanned_at")
+
+
 def _record(row: CheckIn, participant: Participant, *, superseded: CheckIn | None) -> None:
     """The audit log keeps the green scans, and the green scan a synced earlier one replaced;
     the other scans are in the check-in log itself."""
-    reference = participant.registration.reference
-    fields = ("result", "gate", "scanned_at")
     if superseded is not None:
         audit.record(
             row.event_id,
@@ -299,18 +303,23 @@ def _record(row: CheckIn, participant: Participant, *, superseded: CheckIn | Non
             superseded,
             actor=Actor.at_door(row.scanned_by, row.device),
             changes=audit.diff(
-                {**audit.values(superseded, fields), "result": CheckInResult.VALID},
-                audit.values(superseded, fields),
+                {**audit.values(superseded, _LOGGED), "result": CheckInResult.VALID},
+                audit.values(superseded, _LOGGED),
             ),
-            label=reference,
+            label=participant.registration.reference,
         )
-    audit.record(
+    audit.INSERT_ENTRY(_green_entry(row, participant))
+
+
+def _green_entry(row: CheckIn, participant: Participant) -> AuditEntry:
+    """A green scan's audit entry (unsaved)."""
+    return audit.entry(
         row.event_id,
         AuditAction.CHECKED_IN,
         row,
         actor=Actor.at_door(row.scanned_by, row.device),
-        changes=audit.created(audit.values(row, (*fields, "device"))),
-        label=reference,
+        changes=audit.created(audit.values(row, (*_LOGGED, "device"))),
+        label=participant.registration.reference,
     )
 
 

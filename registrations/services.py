@@ -28,7 +28,7 @@ from registrations.models import (
     TicketType,
 )
 from sportevents.errors import Conflict, Forbidden
-from sportevents.rows import Insert
+from sportevents.rows import Insert, InsertWith
 
 GUARDIAN_AGE = 16  # under this age a parent or guardian registers with the child
 SURVEY_CONSENT_VERSION = "2026-1"
@@ -312,10 +312,13 @@ def waitlist_position(registration: Registration) -> int:
     return registration.waitlist_position()
 
 
-# A registration and its participants: written-out INSERTs, sending the save signals as
-# Model.save does (the surveys app listens to a registration's).
-_insert_registration = Insert(Registration)
-_insert_participants = Insert(Participant)
+# A registration, its participants and its audit entry: one written-out statement, sending the
+# save signals as Model.save does (the surveys app listens to a registration's).
+_insert_registration = InsertWith(
+    Insert(Registration),
+    (Insert(Participant), "registration"),
+    (audit.INSERT_ENTRY, "object_id"),
+)
 
 
 def register(
@@ -398,14 +401,7 @@ def register(
             # Field rules only: the database enforces one registration per address (a race ends
             # in IntegrityError) and the other constraints, without a query for each.
             registration.clean_fields(exclude=["event", "ticket_type", "manage_token_hash"])
-            _insert_registration(registration)
-            for participant in people:
-                participant.registration = registration
-            _insert_participants.many(people)
-            # The commit's hooks (the survey offer) read them without a query. Left only
-            # until the end of this call: a caller that changes them later would read stale rows.
-            with_participants(registration, people)
-            audit.record(
+            entry = audit.entry(
                 event,
                 AuditAction.CREATED,
                 registration,
@@ -418,6 +414,12 @@ def register(
                     }
                 ),
             )
+            _insert_registration(registration, people, [entry])
+            for participant in people:
+                participant.registration = registration
+            # The commit's hooks (the survey offer) read them without a query. Left only
+            # until the end of this call: a caller that changes them later would read stale rows.
+            with_participants(registration, people)
     except IntegrityError as error:
         raise Conflict(
             _(

@@ -115,26 +115,34 @@ class Insert:
             raise ValueError("Insert(unless=...) saves one row at a time.")
         using = router.db_for_write(self.model)
         connection = connections[using]
-        for obj in objs:
-            obj._prepare_related_fields_for_save(operation_name="save")
-            pre_save.send(self.model, instance=obj, raw=False, using=using, update_fields=None)
-        values = [
-            field.get_db_prep_save(field.pre_save(obj, True), connection)
-            for obj in objs
-            for field in self.fields
-        ]
+        values = self._prepare(objs, using, connection)
         with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
             cursor.execute(self._sql_for(connection, len(objs)), values)
             keys = [row[0] for row in cursor.fetchall()]
         if not keys:  # the `unless` constraint refused the row
             return [None]
+        self._saved(objs, keys, using)
+        return objs
+
+    def _prepare(self, objs: list[Model], using: str, connection) -> list:
+        """Send pre_save for each of `objs`; their values for the INSERT, row after row."""
+        for obj in objs:
+            obj._prepare_related_fields_for_save(operation_name="save")
+            pre_save.send(self.model, instance=obj, raw=False, using=using, update_fields=None)
+        return [
+            field.get_db_prep_save(field.pre_save(obj, True), connection)
+            for obj in objs
+            for field in self.fields
+        ]
+
+    def _saved(self, objs: list[Model], keys: list, using: str) -> None:
+        """`objs` are saved with `keys`: as Model.save leaves them, with post_save sent."""
         for obj, key in zip(objs, keys, strict=True):
             obj.pk = key
             obj._state.adding, obj._state.db = False, using
             post_save.send(
                 self.model, instance=obj, created=True, update_fields=None, raw=False, using=using
             )
-        return objs
 
     def _sql_for(self, connection, rows: int) -> str:
         sql = self._sql.get((connection.vendor, rows))
@@ -169,3 +177,100 @@ class Insert:
             editor = connection.schema_editor(collect_sql=True)
             condition = " WHERE " + self.unless._get_condition_sql(self.model, editor)
         return f"ON CONFLICT ({columns}){condition} DO NOTHING "
+
+
+class InsertWith:
+    """Save a new row and the rows that name it (a registration's participants, the audit entry
+    of a scan): in one statement where the database allows it (PostgreSQL: INSERTs in a WITH),
+    without a round trip for each table, and with no transaction needed for a call on its own;
+    elsewhere an INSERT per table, in a transaction. Each follower is an `Insert` and the field
+    of its model that holds the first row's key.
+
+    All rows are saved, or none: when the first Insert's `unless` constraint refuses its row,
+    the call returns None and saves nothing. Each row's pre_save and post_save are sent as
+    `Insert` sends them (on PostgreSQL every pre_save first, then every post_save); a follower's
+    link is filled in by its post_save."""
+
+    def __init__(self, first: Insert, *followers: tuple[Insert, str]):
+        self.first = first
+        self.followers = []
+        for insert, link in followers:
+            field = insert.model._meta.get_field(link)
+            if field not in insert.fields:
+                raise ImproperlyConfigured(f"{insert.model.__name__}.{link} is not a column.")
+            self.followers.append((insert, field))
+        self._sql: dict[tuple, str] = {}  # per database vendor and numbers of rows
+
+    def __call__(self, obj: Model, *rows: list[Model]) -> Model | None:
+        """Save `obj`, then each follower's `rows` naming it; `obj`, or None if refused."""
+        if len(rows) != len(self.followers):
+            raise TypeError(f"Rows for {len(self.followers)} followers expected.")
+        using = router.db_for_write(self.first.model)
+        connection = connections[using]
+        if connection.vendor != "postgresql":
+            with transaction.atomic(using):
+                if self.first(obj) is None:
+                    return None
+                for (insert, link), objs in zip(self.followers, rows, strict=True):
+                    for follower in objs:
+                        setattr(follower, link.attname, link.to_python(obj.pk))
+                    insert.many(objs)
+                return obj
+        values = self.first._prepare([obj], using, connection)
+        for (insert, link), objs in zip(self.followers, rows, strict=True):
+            skipped = insert.fields.index(link)
+            row_values = insert._prepare(objs, using, connection)
+            width = len(insert.fields)
+            for start in range(0, len(row_values), width):
+                values.extend(row_values[start : start + width][:skipped])
+                values.extend(row_values[start : start + width][skipped + 1 :])
+        counts = tuple(len(objs) for objs in rows)
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+            cursor.execute(self._sql_for(connection, counts), values)
+            key, *follower_keys = cursor.fetchone()
+        if key is None:  # the `unless` constraint refused the first row
+            return None
+        self.first._saved([obj], [key], using)
+        for (insert, link), objs, keys in zip(self.followers, rows, follower_keys, strict=True):
+            for follower in objs:
+                setattr(follower, link.attname, link.to_python(key))
+            insert._saved(objs, keys or [], using)
+        return obj
+
+    def _sql_for(self, connection, counts: tuple[int, ...]) -> str:
+        sql = self._sql.get((connection.vendor, counts))
+        if sql is not None:
+            return sql
+        quote = connection.ops.quote_name
+        key = quote(self.first.model._meta.pk.column)
+        parts = [f"saved AS ({self.first._sql_for(connection, 1)})"]
+        results = [f"(SELECT {key} FROM saved)"]
+        for index, ((insert, link), count) in enumerate(zip(self.followers, counts, strict=True)):
+            meta = insert.model._meta
+            if not count:
+                results.append("NULL")
+                continue
+            given = [field for field in insert.fields if field is not link]
+            # Each value cast to its column's type: a bare value in a SELECT would be text.
+            row = ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in given)
+            names = [f"c{n}" for n in range(len(given))]
+            columns = [
+                f"CAST(saved.{key} AS {field.cast_db_type(connection)})"
+                if field is link
+                else f"v.{names[given.index(field)]}"
+                for field in insert.fields
+            ]
+            # One saved row joined with the VALUES in their order: the rows go in, and their
+            # keys come back, in the order given.
+            parts.append(
+                f"f{index} AS (INSERT INTO {quote(meta.db_table)} "
+                f"({', '.join(quote(field.column) for field in insert.fields)}) "
+                f"SELECT {', '.join(columns)} FROM saved CROSS JOIN "
+                f"(VALUES {', '.join([f'({row})'] * count)}) AS v ({', '.join(names)}) "
+                f"RETURNING {quote(meta.pk.column)})"
+            )
+            results.append(f"ARRAY(SELECT {quote(meta.pk.column)} FROM f{index})")
+        sql = f"WITH {', '.join(parts)} SELECT {', '.join(results)}"
+        if all(count <= 4 for count in counts):  # a scan, a registration of a small group
+            self._sql[(connection.vendor, counts)] = sql
+        return sql

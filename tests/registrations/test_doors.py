@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from events.models import Membership
+from events.models import AuditAction, AuditEntry, Membership
 from registrations import checkins, tickets
 from registrations.models import AccessibilityNeed, CheckIn, EventKey
 from registrations.serializers import (
@@ -254,8 +254,9 @@ def test_an_insert_names_one_of_the_models_unique_constraints_and_saves_one_row_
 
 
 def test_a_repeat_at_the_door_raises_and_rolls_back_nothing(event, lead, free_ticket, sign_up):
-    """The repeat of a ticket is decided in one transaction: the green it could not insert,
-    the ticket's lock, the green that counts, the repeat and the commit."""
+    """The repeat of a ticket raises nothing: the green it could not save (with its audit
+    entry), then, in one transaction, the ticket's lock, the green that counts, the repeat and
+    the commit."""
     participant = sign_up(free_ticket).registration.participants.get()
     token = tickets.sign(participant)
     first = checkins.check_in(event, token=token, gate="A", by=lead)
@@ -264,3 +265,33 @@ def test_a_repeat_at_the_door_raises_and_rolls_back_nothing(event, lead, free_ti
     assert (first.result, repeat.result, repeat.previous) == ("valid", "already", first.row)
     sql = [q["sql"].upper() for q in queries.captured_queries]
     assert not any("ROLLBACK" in s for s in sql)
+
+
+def test_a_live_green_and_its_audit_entry_are_saved_together_and_a_repeat_saves_neither(
+    event, lead, free_ticket, sign_up
+):
+    registration = sign_up(free_ticket).registration
+    participant = registration.participants.get()
+    token = tickets.sign(participant)
+    with CaptureQueriesContext(connection) as queries:
+        first = checkins.check_in(event, token=token, gate="A", by=lead)
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("INSERT", "WITH"))]
+    # PostgreSQL: one statement, outside any transaction; elsewhere two INSERTs.
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 2), writes
+    [entry] = AuditEntry.objects.filter(action=AuditAction.CHECKED_IN)
+    assert (entry.object_type, entry.object_id, entry.object_label, entry.actor) == (
+        "check-in",
+        str(first.row.pk),
+        registration.reference,
+        lead,
+    )
+    assert {c["field"]: c["after"] for c in entry.changes}["gate"] == "A"
+    repeat = checkins.check_in(event, token=token, gate="B", by=lead)
+    assert repeat.result == "already"
+    assert AuditEntry.objects.filter(action=AuditAction.CHECKED_IN).count() == 1
+    assert list(
+        CheckIn.objects.filter(participant=participant).order_by("pk").values_list("result", "gate")
+    ) == [
+        ("valid", "A"),
+        ("already", "B"),
+    ]
