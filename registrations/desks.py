@@ -44,10 +44,11 @@ def open_desk(event: Event) -> Desk:
     return Desk(event, {t.pk: t for t in event.ticket_types.with_allocation_flag()})
 
 
-def desk_for(user, slug: str) -> Desk:
+def desk_for(user, slug: str, request=None) -> Desk:
     """The desk of the event `slug` if `user` may see it (else Http404): from the worker's memory
-    when nothing it was read from has changed. The event is a copy of its own for the caller."""
-    version, kept = KEPT.get(slug)
+    when nothing it was read from has changed (the data version as `request`'s rate limit read
+    it). The event is a copy of its own for the caller."""
+    version, kept = KEPT.get(slug, request)
     if kept is None:
         kept = open_desk(get_visible_event(user, slug))
         if kept.event.status in PUBLIC_STATUSES:  # the same for everyone who asks

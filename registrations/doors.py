@@ -45,10 +45,11 @@ def open_door(event: Event, by) -> Door:
     return Door(event, tickets.public_keys(event))
 
 
-def door_for(slug: str, by) -> Door | None:
+def door_for(slug: str, by, request=None) -> Door | None:
     """The door of the event `slug` for `by`, from the worker's memory when nothing it was read
-    from has changed; None when `by` cannot see such an event."""
-    version, kept = KEPT.get((by.pk, slug))
+    from has changed (the data version as `request`'s rate limit read it); None when `by` cannot
+    see such an event."""
+    version, kept = KEPT.get((by.pk, slug), request)
     if kept is not None:
         return kept
     event = Event.objects.visible_to(by).filter(slug=slug).first()

@@ -73,9 +73,21 @@ class ForgivingRedisCache(RedisCache):
         so no counter can expire between the two and be left without a timeout. Stored as
         Django's Redis cache stores integers, so `get` reads them. (Writes all go to the first
         server: one client serves every key.)"""
+        return self.count_and_get(keys, timeout, version=version)[0]
+
+    def count_and_get(
+        self, keys: list[str], timeout: int, read: list[str] = (), version=None
+    ) -> tuple[list[int], list]:
+        """`count`, and in the same round trip the values of `read` (None for a missing key)."""
         made = [self.make_and_validate_key(key, version=version) for key in keys]
-        pipe = self._cache.get_client(made[0], write=True).pipeline(transaction=True)
+        client = self._cache.get_client(made[0], write=True)
+        pipe = client.pipeline(transaction=True)
         for key in made:
             pipe.set(key, 0, ex=timeout, nx=True)
             pipe.incr(key)
-        return pipe.execute()[1::2]
+        for key in read:
+            pipe.get(self.make_and_validate_key(key, version=version))
+        answers = pipe.execute()
+        values = answers[2 * len(made) :]
+        loads = self._cache._serializer.loads
+        return answers[1 : 2 * len(made) : 2], [None if v is None else loads(v) for v in values]

@@ -28,7 +28,7 @@ class FallbackTask(Task):
 
 
 app = Celery("sportevents", task_cls=FallbackTask)
-app.config_from_object("django.conf:settings", namespace="CELERY")
+app.config_from_object("sportevents.celeryconfig:CONFIG")
 app.autodiscover_tasks()
 
 

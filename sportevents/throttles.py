@@ -25,18 +25,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import throttling
 
+from sportevents.versions import READ_AHEAD
 from sportevents.views import error_response
 
 logger = logging.getLogger(__name__)
 
 
-def count_in_window(cache, keys: list[str], timeout: int) -> list[int]:
-    """Add one to each counter of `keys`, created with `timeout`; the new counts. In Redis one
-    round trip for them all (ForgivingRedisCache.count); elsewhere (the local-memory cache of a
-    development machine) two calls per key."""
-    if hasattr(cache, "count"):
-        return cache.count(keys, timeout)
-    return [_count_one(cache, key, timeout) for key in keys]
+def count_in_window(
+    cache, keys: list[str], timeout: int, read: list[str] = ()
+) -> tuple[list[int], list]:
+    """Add one to each counter of `keys`, created with `timeout`; the new counts, and the values
+    of the keys in `read` (None for a missing one). In Redis one round trip for them all
+    (ForgivingRedisCache.count_and_get); elsewhere (the local-memory cache of a development
+    machine) a call or two per key."""
+    if hasattr(cache, "count_and_get"):
+        return cache.count_and_get(keys, timeout, read)
+    return [_count_one(cache, key, timeout) for key in keys], [cache.get(key) for key in read]
 
 
 def _count_one(cache, key: str, timeout: int) -> int:
@@ -67,7 +71,16 @@ class CountingThrottle(throttling.SimpleRateThrottle):
         self.now = self.timer()
         start = int(self.now // self.duration) * self.duration
         self.window_end = start + self.duration
-        counts = count_in_window(self.cache, [f"{key}:{start}" for key in keys], self.duration + 1)
+        # The data versions the view will check (versions.read_ahead), in the same round trip.
+        ahead = [] if hasattr(request, READ_AHEAD) else getattr(view, "data_versions", [])
+        counts, versions = count_in_window(
+            self.cache,
+            [f"{key}:{start}" for key in keys],
+            self.duration + 1,
+            [data.key for data in ahead],
+        )
+        if ahead:
+            setattr(request, READ_AHEAD, dict(zip([d.key for d in ahead], versions, strict=True)))
         return max(counts) <= self.num_requests
 
     def wait(self) -> float:

@@ -16,13 +16,22 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 
+# A view that keeps data in its workers names the versions it will check in `data_versions`;
+# its rate limit reads them with its counters, in the same round trip, into this attribute of the
+# request (sportevents/throttles.py).
+READ_AHEAD = "data_versions_read"
+
 
 class DataVersion:
     def __init__(self, key: str, watched: list[str]):
         self.key = key
         self.watched = watched  # model labels
 
-    def current(self) -> str:
+    def current(self, request=None) -> str:
+        """The version now; for `request`, as its rate limit read it, if it did."""
+        version = getattr(request, READ_AHEAD, {}).get(self.key)
+        if version:
+            return version
         version = cache.get(self.key)
         if version is None:
             cache.add(self.key, secrets.token_hex(8), None)
@@ -56,10 +65,11 @@ class KeptInWorker:
         self.data, self.seconds, self.max_kept = data, seconds, max_kept
         self._kept: dict = {}
 
-    def get(self, key) -> tuple[str, object]:
-        """The current version, and what is kept for `key` under it (else None). Read the
-        version first, then the rows: rows read after a change are kept under a new version."""
-        version = self.data.current()
+    def get(self, key, request=None) -> tuple[str, object]:
+        """The current version (as `request`'s rate limit read it, if it did), and what is kept
+        for `key` under it (else None). Read the version first, then the rows: rows read after
+        a change are kept under a new version."""
+        version = self.data.current(request)
         kept = self._kept.get(key)
         if kept is not None and version and kept[0] == version and kept[1] > time.monotonic():
             return version, kept[2]

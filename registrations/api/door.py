@@ -37,6 +37,7 @@ class CheckInView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "checkin"
+    data_versions = [doors.DOOR_DATA]  # read with the rate limit's counters
 
     @extend_schema(
         request=CheckInInputSerializer,
@@ -44,7 +45,7 @@ class CheckInView(APIView):
     )
     def post(self, request):
         live = live_scan(request.data)
-        door = live and doors.door_for(live.pop("event"), request.user)
+        door = live and doors.door_for(live.pop("event"), request.user, request)
         if door:  # the usual scan: the door kept from the scanner's earlier scans
             event = door.event
             scan = checkins.check_in(event, by=request.user, door=door, **live)

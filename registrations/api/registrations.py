@@ -119,6 +119,7 @@ class RegistrationViewSet(mixins.ListModelMixin, EventResourceViewSet):
     serializer_class = RegistrationSerializer
     filterset_class = RegistrationFilter
     throttle_scope = "registration"
+    data_versions = [desks.DESK_DATA]  # read with the rate limit's counters
     admission = None  # the waiting room's answer to this request, when the room stands
 
     def get_permissions(self):
@@ -157,7 +158,7 @@ class RegistrationViewSet(mixins.ListModelMixin, EventResourceViewSet):
         responses={201: RegistrationCreatedSerializer, 429: room.QUEUED_RESPONSE},
     )
     def create(self, request, slug=None):
-        desk = desks.desk_for(request.user, slug)  # kept between registrations
+        desk = desks.desk_for(request.user, slug, request)  # kept between registrations
         if room.stands(desk.event):  # the room off: one field of the event already loaded
             self.admission = room.admit_client(request, desk.event)
             if not self.admission.admitted:
