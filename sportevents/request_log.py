@@ -23,6 +23,9 @@ from sportevents.logs import bind_request_id, unbind_request_id
 logger = logging.getLogger("sportevents.access")
 
 HEADER = "X-Request-ID"
+# The header as WSGI passes it: read without building request.headers (a dictionary of every
+# header) on each request.
+_META_KEY = "HTTP_X_REQUEST_ID"
 # Load balancers send UUIDs, hex strings or their own formats: letters, digits and a few
 # separators, nothing that could break a log line or a header.
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
@@ -33,7 +36,7 @@ QUIET_PATHS = ("/healthz", "/readyz")
 
 
 def request_id_from(request) -> str:
-    offered = request.headers.get(HEADER, "")
+    offered = request.META.get(_META_KEY, "")
     if VALID_REQUEST_ID.fullmatch(offered):
         return offered
     return uuid.uuid4().hex
