@@ -312,8 +312,9 @@ def waitlist_position(registration: Registration) -> int:
     return registration.waitlist_position()
 
 
-# A registration, its participants and its audit entry: one written-out statement, sending the
-# save signals as Model.save does (the surveys app listens to a registration's).
+# A registration, its participants and its audit entry: written-out INSERTs (on PostgreSQL one
+# statement), sending the save signals as Model.save does (the surveys app listens to a
+# registration's).
 _insert_registration = InsertWith(
     Insert(Registration),
     (Insert(Participant), "registration"),

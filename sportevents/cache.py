@@ -59,9 +59,9 @@ for _name in _FALLBACKS:
 
 
 class ForgivingRedisCache(RedisCache):
-    """django.core.cache.backends.redis.RedisCache whose reads and writes fail open. (incr, decr
-    and count still raise: a counter that silently stays put would be wrong; the rate limits
-    catch it and let the request through.)"""
+    """django.core.cache.backends.redis.RedisCache whose reads and writes fail open. (incr, decr,
+    count and count_and_get still raise: a counter that silently stays put would be wrong; the
+    rate limits catch it and let the request through.)"""
 
     def __init__(self, server, params):
         super().__init__(server, params)

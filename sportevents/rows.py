@@ -8,7 +8,7 @@ field order (what `Model.from_db` needs to leave the other fields deferred), the
 it needs; `columns.first(sql, params)` gives the instance, with its values converted as the ORM
 would (SQLite's timestamps and JSON, say), and the other values as they came. `Insert` saves
 new rows the same way: its INSERT is built once, and it sends the save signals `Model.save`
-sends.
+sends. `InsertWith` saves a row and the rows that name it, on PostgreSQL in one statement.
 """
 
 from collections.abc import Iterable
@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router, transaction
-from django.db.models import Model, UniqueConstraint
+from django.db.models import CharField, Model, UniqueConstraint
 from django.db.models.signals import post_save, pre_save
 
 
@@ -187,9 +187,10 @@ class InsertWith:
     of its model that holds the first row's key.
 
     All rows are saved, or none: when the first Insert's `unless` constraint refuses its row,
-    the call returns None and saves nothing. Each row's pre_save and post_save are sent as
-    `Insert` sends them (on PostgreSQL every pre_save first, then every post_save); a follower's
-    link is filled in by its post_save."""
+    the call returns None and saves nothing (a follower's Insert may not have `unless`). Each
+    row's pre_save and post_save are sent as `Insert` sends them, and a follower's link is filled
+    in before its post_save. On PostgreSQL every row is in the database by the first post_save
+    (every pre_save comes first); elsewhere each row's post_save follows its own INSERT."""
 
     def __init__(self, first: Insert, *followers: tuple[Insert, str]):
         self.first = first
@@ -198,6 +199,10 @@ class InsertWith:
             field = insert.model._meta.get_field(link)
             if field not in insert.fields:
                 raise ImproperlyConfigured(f"{insert.model.__name__}.{link} is not a column.")
+            if insert.unless is not None:
+                raise ImproperlyConfigured(
+                    f"A follower's Insert({insert.model.__name__}) cannot leave rows out."
+                )
             self.followers.append((insert, field))
         self._sql: dict[tuple, str] = {}  # per database vendor and numbers of rows
 
@@ -252,25 +257,35 @@ class InsertWith:
                 continue
             given = [field for field in insert.fields if field is not link]
             # Each value cast to its column's type: a bare value in a SELECT would be text.
-            row = ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in given)
+            row = ", ".join(f"CAST(%s AS {_cast_type(field, connection)})" for field in given)
             names = [f"c{n}" for n in range(len(given))]
             columns = [
-                f"CAST(saved.{key} AS {field.cast_db_type(connection)})"
+                f"CAST(saved.{key} AS {_cast_type(field, connection)})"
                 if field is link
                 else f"v.{names[given.index(field)]}"
                 for field in insert.fields
             ]
-            # One saved row joined with the VALUES in their order: the rows go in, and their
-            # keys come back, in the order given.
+            # The rows go in numbered, in the order given, and their keys (which the sequence
+            # hands out in that order) come back in it.
+            pk = quote(meta.pk.column)
+            values = ", ".join(f"({number}, {row})" for number in range(count))
             parts.append(
                 f"f{index} AS (INSERT INTO {quote(meta.db_table)} "
                 f"({', '.join(quote(field.column) for field in insert.fields)}) "
                 f"SELECT {', '.join(columns)} FROM saved CROSS JOIN "
-                f"(VALUES {', '.join([f'({row})'] * count)}) AS v ({', '.join(names)}) "
-                f"RETURNING {quote(meta.pk.column)})"
+                f"(VALUES {values}) AS v (n, {', '.join(names)}) ORDER BY v.n "
+                f"RETURNING {pk})"
             )
-            results.append(f"ARRAY(SELECT {quote(meta.pk.column)} FROM f{index})")
+            results.append(f"ARRAY(SELECT {pk} FROM f{index} ORDER BY {pk})")
         sql = f"WITH {', '.join(parts)} SELECT {', '.join(results)}"
         if all(count <= 4 for count in counts):  # a scan, a registration of a small group
             self._sql[(connection.vendor, counts)] = sql
         return sql
+
+
+def _cast_type(field, connection) -> str:
+    """The type a value is cast to for `field`'s column. Text without its length: a cast to
+    varchar(n) would cut a longer value silently, where the column refuses it."""
+    if isinstance(field, CharField):
+        return connection.ops.cast_char_field_without_max_length
+    return field.cast_db_type(connection)

@@ -71,7 +71,7 @@ class CountingThrottle(throttling.SimpleRateThrottle):
         self.now = self.timer()
         start = int(self.now // self.duration) * self.duration
         self.window_end = start + self.duration
-        # The data versions the view will check (versions.read_ahead), in the same round trip.
+        # The data versions the view will check (versions.READ_AHEAD), in the same round trip.
         ahead = [] if hasattr(request, READ_AHEAD) else getattr(view, "data_versions", [])
         counts, versions = count_in_window(
             self.cache,

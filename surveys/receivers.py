@@ -19,8 +19,9 @@ log = logging.getLogger(__name__)
 def offer_baseline_when_confirmed(sender, instance: Registration, **kwargs):
     if instance.status != RegistrationStatus.CONFIRMED or instance.erased_at is not None:
         return
-    # After commit: the participants are saved after the registration. `robust`: a survey
-    # problem is logged, it never turns a made registration into an error page.
+    # After commit, when the participants are saved too (on SQLite after the registration's
+    # post_save). `robust`: a survey problem is logged, it never turns a made registration into
+    # an error page.
     transaction.on_commit(lambda: _offer(instance), robust=True)
 
 

@@ -119,7 +119,6 @@ class RegistrationViewSet(mixins.ListModelMixin, EventResourceViewSet):
     serializer_class = RegistrationSerializer
     filterset_class = RegistrationFilter
     throttle_scope = "registration"
-    data_versions = [desks.DESK_DATA]  # read with the rate limit's counters
     admission = None  # the waiting room's answer to this request, when the room stands
 
     def get_permissions(self):
@@ -131,6 +130,11 @@ class RegistrationViewSet(mixins.ListModelMixin, EventResourceViewSet):
         if self.action == "create":
             return [RegistrationThrottle()]
         return super().get_throttles()
+
+    @property
+    def data_versions(self):
+        # Registering reads the desk's data version with the rate limit's counters.
+        return [desks.DESK_DATA] if self.action == "create" else []
 
     def rows_of(self, event):
         return (

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
@@ -212,3 +212,22 @@ def test_rows_saved_together_are_named_by_a_column_of_each_follower():
         InsertWith(Insert(TicketType), (Insert(AuditEntry), "id"))
     with pytest.raises(TypeError, match="2 followers"):
         SAVE_WITH(TicketType(name="Day pass", capacity=3), [])
+    with pytest.raises(ImproperlyConfigured, match="cannot leave rows out"):
+        InsertWith(
+            Insert(TicketType),
+            (Insert(TicketAllocation, unless="one_allocation_per_country"), "ticket_type"),
+        )
+
+
+def test_a_follower_value_too_long_for_its_column_is_refused_not_cut(catalogue):
+    """The values are cast to their columns' types without a length: PostgreSQL cuts a value
+    cast to varchar(n), but refuses one stored in a varchar(n) column. (SQLite keeps any
+    length.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("column lengths are PostgreSQL's (the PostgreSQL + Redis pass of CI)")
+    event = EventFactory()
+    entry = AuditEntry(event=event, actor_kind="device", device="d" * 65)
+    with pytest.raises(DataError), transaction.atomic():
+        SAVE_WITH(TicketType(event=event, name="Day pass", capacity=3), [], [entry])
+    assert not TicketType.objects.filter(event=event).exists()
+    assert not AuditEntry.objects.exists()
