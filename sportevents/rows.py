@@ -284,8 +284,9 @@ class InsertWith:
 
 
 def _cast_type(field, connection) -> str:
-    """The type a value is cast to for `field`'s column. Text without its length: a cast to
-    varchar(n) would cut a longer value silently, where the column refuses it."""
-    if isinstance(field, CharField):
+    """The type a value is cast to for `field`'s column. Text without its length (for a key to a
+    text column too): a cast to varchar(n) would cut a longer value silently, where the column
+    refuses it."""
+    if isinstance(field.target_field if field.is_relation else field, CharField):
         return connection.ops.cast_char_field_without_max_length
     return field.cast_db_type(connection)
